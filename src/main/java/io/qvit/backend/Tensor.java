@@ -1,0 +1,19 @@
+package io.qvit.backend;
+
+/**
+ * A backend-owned tensor (host array for the CPU backend, device memory for CUDA). Closing it
+ * releases the backend's storage; using it afterwards is an error.
+ */
+public interface Tensor extends AutoCloseable {
+    /** Row-major shape. */
+    int[] shape();
+
+    default long numel() {
+        long n = 1;
+        for (int d : shape()) n *= d;
+        return n;
+    }
+
+    @Override
+    void close();
+}
