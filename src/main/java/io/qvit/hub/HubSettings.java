@@ -1,6 +1,8 @@
 package io.qvit.hub;
 
+import io.qvit.QvitException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,8 +40,19 @@ public record HubSettings(Path cacheDir, URI endpoint, Optional<String> token, b
         String endpoint = nonBlank(env.get("HF_ENDPOINT"));
         boolean offline = isOn(env.get("HF_HUB_OFFLINE")) || isOn(env.get("QVIT_OFFLINE"));
         return new HubSettings(cacheDir.toAbsolutePath(),
-                endpoint != null ? URI.create(endpoint.replaceAll("/+$", "")) : DEFAULT_ENDPOINT,
+                endpoint != null ? parseEndpoint(endpoint) : DEFAULT_ENDPOINT,
                 Optional.ofNullable(nonBlank(env.get("HF_TOKEN"))), offline, DEFAULT_TIMEOUT);
+    }
+
+    private static URI parseEndpoint(String value) {
+        try {
+            URI uri = new URI(value.replaceAll("/+$", ""));
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return uri;
+        } catch (URISyntaxException e) {
+            // reported below with the expected form
+        }
+        throw new QvitException("HF_ENDPOINT '" + value + "' is not an http(s) URL; set it like https://huggingface.co"
+                + " or unset it");
     }
 
     // huggingface_hub treats 1/true/yes/on as set; accept the same spellings.

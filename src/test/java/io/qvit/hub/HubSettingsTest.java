@@ -2,8 +2,10 @@ package io.qvit.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qvit.QvitException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,5 +46,12 @@ class HubSettingsTest {
         assertEquals(Path.of("/tmp/q"), s.cacheDir());
         assertTrue(s.offline());
         assertFalse(HubSettings.from(Map.of("HF_HUB_OFFLINE", "0"), props()).offline());
+    }
+
+    @Test
+    void badEndpointIsReported() {
+        QvitException e = assertThrows(QvitException.class,
+                () -> HubSettings.from(Map.of("HF_ENDPOINT", "huggingface.co"), props()));
+        assertTrue(e.getMessage().startsWith("HF_ENDPOINT 'huggingface.co' is not an http(s) URL"), e.getMessage());
     }
 }
