@@ -100,8 +100,7 @@ final class FileDownloader {
                 try {
                     n = in.read(buffer);
                 } catch (IOException e) {
-                    out.flush();
-                    throw interrupted(spec, remote, part, have, e);
+                    throw interrupted(spec, remote, part, have, e); // closing "out" keeps what arrived
                 }
                 if (n < 0) break;
                 out.write(buffer, 0, n);
