@@ -87,7 +87,7 @@ def special_halves():
 def main():
     os.makedirs(OUT, exist_ok=True)
     base = base_tensors()
-    meta = {"format": "pt", "source": "make_weights_fixtures.py"}
+    meta = {"format": "pt"}  # one key: safetensors writes metadata in hash order, and fixtures should regenerate identically
 
     # Same tensors in three float types; gamma names are kept DeiT-style in every file.
     for dtype, tag in ((torch.float32, "f32"), (torch.float16, "f16"), (torch.bfloat16, "bf16")):
@@ -128,14 +128,21 @@ def main():
     torch.save(training, os.path.join(OUT, "views.pth"))
     write_expected(os.path.join(OUT, "views.pth"), views, key="state_dict")
 
+    # Pickle protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL) with Python values beside the
+    # weights (a long int, floats, booleans, None, lists, a long string) that a reader must step over.
+    extras = {"state_dict": plain, "step": 2 ** 70, "lr": 0.1, "flags": [True, False, None, -1, 70000],
+              "note": "x" * 300, "nested": {"betas": (0.9, 0.999), "ids": list(range(1200))}}
+    torch.save(extras, os.path.join(OUT, "protocol4.pth"), pickle_protocol=4)
+    write_expected(os.path.join(OUT, "protocol4.pth"), plain, key="state_dict")
+
     # A torch-style zip whose pickle calls os.system when unpickled: must be refused, never run.
     class Exploit:
         def __reduce__(self):
             return (os.system, ("echo qvit-exploit-ran > /tmp/qvit-exploit",))
 
     with zipfile.ZipFile(os.path.join(OUT, "exploit.pth"), "w", zipfile.ZIP_STORED) as z:
-        z.writestr("exploit/data.pkl", pickle.dumps({"weight": Exploit()}, protocol=2))
-        z.writestr("exploit/byteorder", "little")
+        for name, data in (("exploit/data.pkl", pickle.dumps({"weight": Exploit()}, protocol=2)), ("exploit/byteorder", b"little")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
 
 
 if __name__ == "__main__":

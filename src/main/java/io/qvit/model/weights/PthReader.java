@@ -27,7 +27,7 @@ public final class PthReader implements StateDict {
     /** Where training scripts put the weights, in the order they are preferred (EMA weights last: not the trained ones). */
     private static final List<String> STATE_DICT_KEYS = List.of("state_dict", "model", "model_ema");
     /** data.pkl of a weights checkpoint is a few MB at most; this bounds what a lying zip can make us allocate. */
-    private static final int MAX_PICKLE_BYTES = 256 << 20;
+    private static final int MAX_PICKLE_BYTES = 64 << 20;
 
     private final Path file;
     private final ZipFile zip;

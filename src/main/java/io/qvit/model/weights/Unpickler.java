@@ -36,7 +36,15 @@ final class Unpickler {
     /** A pickled tuple; distinct from List so that APPEND cannot modify it. */
     record Tuple(List<Object> items) {}
 
+    /**
+     * Values pushed or memoised. Ten thousand suffice for a ViT state_dict and a training checkpoint
+     * with optimizer state stays far below this; the cap stops a small pickle from building hundreds
+     * of millions of containers and exhausting the heap.
+     */
+    static final int MAX_VALUES = 5_000_000;
+
     private final ByteBuffer in;
+    private int values;
     private final Resolver resolver;
     private final List<Object> stack = new ArrayList<>();
     /** Stack heights at each open MARK, as CPython keeps them. */
@@ -126,9 +134,9 @@ final class Unpickler {
                     List<Object> values = popMark();
                     list(peek()).addAll(values);
                 }
-                case 0x94 -> memo.put((long) memo.size(), peek()); // MEMOIZE
-                case 'q' -> memo.put((long) u8(), peek()); // BINPUT
-                case 'r' -> memo.put(u32(), peek()); // LONG_BINPUT
+                case 0x94 -> memoPut(memo.size()); // MEMOIZE
+                case 'q' -> memoPut(u8()); // BINPUT
+                case 'r' -> memoPut(u32()); // LONG_BINPUT
                 case 'h' -> push(memoGet(u8())); // BINGET
                 case 'j' -> push(memoGet(u32())); // LONG_BINGET
                 default -> throw new PickleException(String.format("unsupported pickle opcode 0x%02x at byte %d", op, at));
@@ -143,8 +151,18 @@ final class Unpickler {
         }
     }
 
-    private void push(Object o) {
+    private void push(Object o) throws PickleException {
+        spend();
         stack.add(o);
+    }
+
+    private void memoPut(long index) throws PickleException {
+        spend();
+        memo.put(index, peek());
+    }
+
+    private void spend() throws PickleException {
+        if (++values > MAX_VALUES) throw new PickleException("pickle builds more than " + MAX_VALUES + " values, far more than any weights checkpoint");
     }
 
     private Object pop() throws PickleException {

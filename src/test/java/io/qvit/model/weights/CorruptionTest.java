@@ -162,6 +162,20 @@ class CorruptionTest {
         });
     }
 
+    /** 5 MB of NONE opcodes would be 5 million values: cut off by the value cap before it can grow into an OutOfMemoryError. */
+    @Test
+    void pickleBombIsCutOff() throws IOException {
+        byte[] pickle = new byte[Unpickler.MAX_VALUES + 5];
+        Arrays.fill(pickle, (byte) 'N');
+        pickle[0] = (byte) 0x80;
+        pickle[1] = 2;
+        pickle[2] = '(';
+        pickle[pickle.length - 2] = 't';
+        pickle[pickle.length - 1] = '.';
+        Path file = zip("bomb.pth", Map.of("bomb/data.pkl", pickle), e -> pickle);
+        assertTrue(assertRejected(file, "pickle bomb").getMessage().contains("more than " + Unpickler.MAX_VALUES + " values"));
+    }
+
     @Test
     void missingStorageEntryNamesTensor() throws IOException {
         Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));

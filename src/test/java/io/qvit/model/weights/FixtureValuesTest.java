@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FixtureValuesTest {
     @ParameterizedTest
     @ValueSource(strings = {"tensors_f32.safetensors", "tensors_f16.safetensors", "tensors_bf16.safetensors",
-            "halves.safetensors", "plain.pth", "deit_model.pth", "views.pth"})
+            "halves.safetensors", "plain.pth", "deit_model.pth", "views.pth", "protocol4.pth"})
     void matchesTorch(String fixture) {
         Fixtures.Expected expected = Fixtures.expected(fixture);
         try (StateDict sd = StateDicts.open(Fixtures.path(fixture))) {
