@@ -37,19 +37,19 @@ final class Unpickler {
     record Tuple(List<Object> items) {}
 
     /**
-     * Values pushed or memoised. Ten thousand suffice for a ViT state_dict and a training checkpoint
+     * Values pushed or memoised, and marks set. A few thousand suffice for a ViT state_dict and a training checkpoint
      * with optimizer state stays far below this; the cap stops a small pickle from building hundreds
      * of millions of containers and exhausting the heap.
      */
     static final int MAX_VALUES = 5_000_000;
 
     private final ByteBuffer in;
-    private int values;
     private final Resolver resolver;
     private final List<Object> stack = new ArrayList<>();
     /** Stack heights at each open MARK, as CPython keeps them. */
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private int values;
 
     private Unpickler(byte[] data, Resolver resolver) {
         this.in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -76,7 +76,10 @@ final class Unpickler {
                     if (!stack.isEmpty() || !marks.isEmpty()) throw new PickleException("pickle stops with values left on the stack");
                     return result;
                 }
-                case '(' -> marks.add(stack.size()); // MARK
+                case '(' -> { // MARK
+                    spend();
+                    marks.add(stack.size());
+                }
                 case '0' -> pop(); // POP
                 case '1' -> popMark(); // POP_MARK
                 case '2' -> push(peek()); // DUP
