@@ -44,17 +44,8 @@ public final class PthReader implements StateDict {
         if (!(root instanceof Map<?, ?> top)) {
             throw new QvitException(file + ": holds a pickled " + typeName(root) + ", not a dict of tensors; save weights with torch.save(model.state_dict(), path)");
         }
-        Map<?, ?> stateDict;
-        if (allTensors(top)) {
-            stateDict = top;
-            stateDictKey = null;
-        } else {
-            String found = STATE_DICT_KEYS.stream().filter(k -> top.get(k) instanceof Map<?, ?> m && allTensors(m)).findFirst()
-                    .orElseThrow(() -> new QvitException(file + ": no state_dict found; top-level keys are " + keyList(top)
-                            + ", expected a dict of tensors or one under " + STATE_DICT_KEYS));
-            stateDict = (Map<?, ?>) top.get(found);
-            stateDictKey = found;
-        }
+        stateDictKey = findStateDictKey(top);
+        Map<?, ?> stateDict = stateDictKey == null ? top : (Map<?, ?>) top.get(stateDictKey);
         Map<String, WeightTensor> byName = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : stateDict.entrySet()) {
             if (!(e.getKey() instanceof String name)) throw Corrupt.file(file, "state_dict key " + e.getKey() + " is not a string");
@@ -95,6 +86,14 @@ public final class PthReader implements StateDict {
     /** The key of the top-level dict the weights were found under ('model', 'state_dict', ...), empty for a plain state_dict. */
     public Optional<String> stateDictKey() {
         return Optional.ofNullable(stateDictKey);
+    }
+
+    /** Null for a plain state_dict, else the first key of {@link #STATE_DICT_KEYS} that holds a dict of tensors. */
+    private String findStateDictKey(Map<?, ?> top) {
+        if (allTensors(top)) return null;
+        return STATE_DICT_KEYS.stream().filter(k -> top.get(k) instanceof Map<?, ?> m && allTensors(m)).findFirst()
+                .orElseThrow(() -> new QvitException(file + ": no state_dict found; top-level keys are " + keyList(top)
+                        + ", expected a dict of tensors or one under " + STATE_DICT_KEYS));
     }
 
     /** torch.save names the single top-level folder after the file; any name is accepted. */
