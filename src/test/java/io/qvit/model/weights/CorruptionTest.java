@@ -1,0 +1,259 @@
+package io.qvit.model.weights;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.qvit.QvitException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Damaged and lying checkpoints: every one either loads or fails with a QvitException naming the file,
+ * never another exception, a hang or an OutOfMemoryError. Mutation loops are seeded, so a failure
+ * names a case that can be replayed.
+ */
+class CorruptionTest {
+    private static final Duration LOOP_LIMIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    // ---- safetensors ----
+
+    @Test
+    void truncatedSafetensorsAlwaysFails() throws IOException {
+        byte[] good = Files.readAllBytes(Fixtures.path("tensors_f32.safetensors"));
+        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
+            for (int length = 0; length < good.length; length++) {
+                assertRejected(write("cut.safetensors", Arrays.copyOf(good, length)), "truncated to " + length);
+            }
+        });
+    }
+
+    @Test
+    void mutatedSafetensorsHeaderLoadsOrFailsCleanly() throws IOException {
+        byte[] good = Files.readAllBytes(Fixtures.path("tensors_f32.safetensors"));
+        int headerEnd = 8 + (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        byte[] json = "{}[]\":,-0123456789eE. \\x".getBytes(StandardCharsets.US_ASCII);
+        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
+            Random random = new Random(1234);
+            for (int i = 0; i < 400; i++) {
+                byte[] bad = good.clone();
+                for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                    int at = random.nextInt(headerEnd);
+                    bad[at] = random.nextBoolean() ? (byte) (bad[at] ^ (1 << random.nextInt(8))) : json[random.nextInt(json.length)];
+                }
+                loadOrFailCleanly(write("flip.safetensors", bad), "header mutation " + i);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "header length 2^64-1      | -1",
+        "header length over 100 MB | 200000000",
+        "header length = file size | 0",
+    })
+    void lyingHeaderLength(String what, long claimed) throws IOException {
+        byte[] bad = Files.readAllBytes(Fixtures.path("tensors_f32.safetensors"));
+        ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putLong(0, claimed == 0 ? bad.length : claimed);
+        assertRejected(write("len.safetensors", bad), what);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "enormous shape      | {\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,8],\"data_offsets\":[0,16]}}",
+        "numel overflows     | {\"w\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,16]}}",
+        "negative dim        | {\"w\":{\"dtype\":\"F32\",\"shape\":[-4],\"data_offsets\":[0,16]}}",
+        "fractional dim      | {\"w\":{\"dtype\":\"F32\",\"shape\":[4.0e0],\"data_offsets\":[0,16]}}",
+        "unknown dtype       | {\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[16],\"data_offsets\":[0,16]}}",
+        "offsets past end    | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[16,32]}}",
+        "offsets huge        | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,99999999999999999999]}}",
+        "size mismatch       | {\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,16]}}",
+        "overlap             | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},\"v\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}",
+        "gap                 | {\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}",
+        "bytes left over     | {\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+        "reversed offsets    | {\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[16,0]}}",
+        "missing offsets     | {\"w\":{\"dtype\":\"F32\",\"shape\":[4]}}",
+        "duplicate tensor    | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+        "bad metadata        | {\"__metadata__\":{\"a\":1},\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+        "not an object       | [1,2,3]",
+        "trailing garbage    | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}} x",
+        "invalid JSON        | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}",
+        "deep nesting        | DEEP",
+    })
+    void lyingHeaderContent(String what, String header) throws IOException {
+        if (header.equals("DEEP")) header = "{\"w\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer file = ByteBuffer.allocate(8 + json.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(json.length).put(json);
+        assertRejected(write("lie.safetensors", file.array()), what);
+    }
+
+    // ---- PyTorch zip ----
+
+    @Test
+    void truncatedPthAlwaysFails() throws IOException {
+        byte[] good = Files.readAllBytes(Fixtures.path("plain.pth"));
+        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
+            for (int length = 0; length < good.length; length += 3) {
+                assertRejected(write("cut.pth", Arrays.copyOf(good, length)), "truncated to " + length);
+            }
+        });
+    }
+
+    @Test
+    void byteFlipsAnywhereInPthLoadOrFailCleanly() throws IOException {
+        byte[] good = Files.readAllBytes(Fixtures.path("views.pth"));
+        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
+            Random random = new Random(99);
+            for (int i = 0; i < 400; i++) {
+                byte[] bad = good.clone();
+                for (int k = 1 + random.nextInt(4); k > 0; k--) bad[random.nextInt(bad.length)] ^= (byte) (1 + random.nextInt(255));
+                loadOrFailCleanly(write("flip.pth", bad), "zip mutation " + i);
+            }
+        });
+    }
+
+    /** Mutates data.pkl itself (the zip stays valid), which exercises the unpickler's checks rather than the zip's. */
+    @Test
+    void mutatedPickleLoadsOrFailsCleanly() throws IOException {
+        Map<String, byte[]> entries = entries(Fixtures.path("views.pth"));
+        byte[] pickle = entries.get("views/data.pkl");
+        byte[] opcodes = "().0123abeGhJjKMNqQRrstu}]\u0080\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u0093\u0094\u0095"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
+            Random random = new Random(4242);
+            for (int i = 0; i < 400; i++) {
+                byte[] bad = pickle.clone();
+                for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                    int at = random.nextInt(bad.length);
+                    switch (random.nextInt(3)) {
+                        case 0 -> bad[at] = opcodes[random.nextInt(opcodes.length)];
+                        case 1 -> bad[at] ^= (byte) (1 << random.nextInt(8));
+                        default -> bad[at] = (byte) 0xff; // maximal lengths, counts and memo indices
+                    }
+                }
+                if (random.nextInt(8) == 0) bad = Arrays.copyOf(bad, random.nextInt(bad.length));
+                byte[] mutated = bad;
+                loadOrFailCleanly(zip("pickle.pth", entries, e -> e.equals("views/data.pkl") ? mutated : entries.get(e)), "pickle mutation " + i);
+            }
+        });
+    }
+
+    /** 5 MB of NONE opcodes would be 5 million values: cut off by the value cap before it can grow into an OutOfMemoryError. */
+    @Test
+    void pickleBombIsCutOff() throws IOException {
+        byte[] pickle = new byte[Unpickler.MAX_VALUES + 5];
+        Arrays.fill(pickle, (byte) 'N');
+        pickle[0] = (byte) 0x80;
+        pickle[1] = 2;
+        pickle[2] = '(';
+        pickle[pickle.length - 2] = 't';
+        pickle[pickle.length - 1] = '.';
+        Path file = zip("bomb.pth", Map.of("bomb/data.pkl", pickle), e -> pickle);
+        assertTrue(assertRejected(file, "pickle bomb").getMessage().contains("more than " + Unpickler.MAX_VALUES + " values"));
+    }
+
+    @Test
+    void missingStorageEntryNamesTensor() throws IOException {
+        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Path file = zip("missing.pth", entries, e -> e.equals("plain/data/0") ? null : entries.get(e));
+        QvitException e = assertRejected(file, "missing data/0");
+        assertTrue(e.getMessage().contains("plain/data/0 is missing") && e.getMessage().contains("tensor 'weight'"), e.getMessage());
+    }
+
+    @Test
+    void shortStorageEntryNamesTensor() throws IOException {
+        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Path file = zip("short.pth", entries, e -> e.equals("plain/data/0") ? Arrays.copyOf(entries.get(e), 8) : entries.get(e));
+        QvitException e = assertRejected(file, "short data/0");
+        assertTrue(e.getMessage().contains("tensor 'weight'") && e.getMessage().contains("fewer than"), e.getMessage());
+    }
+
+    @Test
+    void zipWithoutPickleIsNotACheckpoint() throws IOException {
+        Path file = zip("other.pth", Map.of("docs/readme.txt", new byte[] {1}), e -> new byte[] {1});
+        assertTrue(assertRejected(file, "no data.pkl").getMessage().contains("not a torch.save checkpoint"));
+    }
+
+    @Test
+    void dictWithoutStateDictListsItsKeys() throws IOException {
+        // A hand-assembled protocol-2 pickle of {'epoch': 3, 'args': None}: a training checkpoint without weights.
+        byte[] pickle = {(byte) 0x80, 2, '}', '(', 'X', 5, 0, 0, 0, 'e', 'p', 'o', 'c', 'h', 'K', 3, 'X', 4, 0, 0, 0, 'a', 'r', 'g', 's', 'N', 'u', '.'};
+        Path file = zip("nodict.pth", Map.of("ck/data.pkl", pickle), e -> pickle);
+        QvitException e = assertRejected(file, "no state_dict");
+        assertTrue(e.getMessage().contains("[epoch, args]"), e.getMessage());
+    }
+
+    // ---- helpers ----
+
+    private Path write(String name, byte[] content) {
+        try {
+            return Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, byte[]> entries(Path zipFile) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) out.put(e.getName(), zip.getInputStream(e).readAllBytes());
+        }
+        return out;
+    }
+
+    /** A zip with the given entry names; {@code content} gives each one's bytes, or null to leave it out. */
+    private Path zip(String name, Map<String, byte[]> names, Function<String, byte[]> content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+            for (String entry : names.keySet()) {
+                byte[] data = content.apply(entry);
+                if (data == null) continue;
+                out.putNextEntry(new ZipEntry(entry));
+                out.write(data);
+                out.closeEntry();
+            }
+        }
+        return write(name, bytes.toByteArray());
+    }
+
+    /** Opens the file and reads every tensor: empty when that worked, the QvitException when it failed properly. */
+    private static Optional<QvitException> loadOrFailCleanly(Path file, String what) {
+        try (StateDict sd = StateDicts.open(file)) {
+            for (WeightTensor t : sd.tensors().values()) t.toFloats();
+            return Optional.empty();
+        } catch (QvitException e) {
+            if (!e.getMessage().contains(file.toString())) fail(what + ": message does not name the file: " + e.getMessage(), e);
+            return Optional.of(e);
+        } catch (Throwable t) {
+            return fail(what + ": " + t, t);
+        }
+    }
+
+    private static QvitException assertRejected(Path file, String what) {
+        return loadOrFailCleanly(file, what).orElseGet(() -> fail(what + ": loaded without complaint"));
+    }
+}
