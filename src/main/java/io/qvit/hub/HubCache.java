@@ -1,10 +1,10 @@
 package io.qvit.hub;
 
+import io.qvit.files.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -65,11 +65,8 @@ final class HubCache {
     void recordRef(HubModelSpec spec, String commit) throws IOException {
         if (spec.pinned()) return;
         Path ref = refFile(spec);
-        Files.createDirectories(ref.getParent());
-        // Write-then-rename so a reader never sees a half-written commit hash.
-        Path tmp = Files.createTempFile(ref.getParent(), ".ref", ".tmp");
-        Files.writeString(tmp, commit, StandardCharsets.US_ASCII);
-        Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // atomic, so a reader never sees a half-written commit hash
+        AtomicFile.write(ref, out -> out.write(commit.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private Optional<String> commitFor(HubModelSpec spec) {

@@ -2,15 +2,10 @@ package io.qvit.model.weights;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qvit.QvitException;
-import java.io.IOException;
+import io.qvit.files.AtomicFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,33 +54,19 @@ public final class SafetensorsWriter {
         return add(name, dtype, shape, b.array());
     }
 
-    /** Writes the file atomically: a temporary file in the same folder, moved into place only when complete. */
+    /** Writes the file atomically (see {@link AtomicFile}): never a half-written checkpoint. */
     public void write(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
+        byte[] header;
         try {
-            byte[] header = header();
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-                writeFully(out, len);
-                writeFully(out, ByteBuffer.wrap(header));
-                for (Pending t : tensors) writeFully(out, ByteBuffer.wrap(t.data()));
-                out.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-        } catch (IOException e) {
-            throw new QvitException(file + ": cannot write (" + e + "); check that the folder exists, is writable and has space", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write error being thrown matters more than a leftover temporary file
-                }
-            }
+            header = header();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the safetensors header", e);
         }
+        AtomicFile.write(file, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length).array());
+            out.write(header);
+            for (Pending t : tensors) out.write(t.data());
+        });
     }
 
     private byte[] header() throws JsonProcessingException {
@@ -105,9 +86,5 @@ public final class SafetensorsWriter {
         System.arraycopy(raw, 0, padded, 0, raw.length);
         java.util.Arrays.fill(padded, raw.length, padded.length, (byte) ' ');
         return padded;
-    }
-
-    private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) out.write(b);
     }
 }
