@@ -171,7 +171,8 @@ def decoder_cases():
     big.convert("CMYK").save(os.path.join(OUT, "dec_cmyk.jpg"), quality=95); files["dec_cmyk.jpg"] = None
     for name in files:
         with Image.open(os.path.join(OUT, name)) as im:
-            files[name] = {"mode": im.mode, "expected": name.replace(".", "_") + ".rgb"}
+            files[name] = {"mode": im.mode, "width": im.width, "height": im.height,
+                           "expected": name.replace(".", "_") + ".rgb"}
             save_rgb(im, files[name]["expected"])
     with open(os.path.join(OUT, "dec_ycbcr420.jpg"), "rb") as f:
         data = f.read()
