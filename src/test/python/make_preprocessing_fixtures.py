@@ -156,6 +156,8 @@ def decoder_cases():
     files["dec_rgb16.png"] = None
     png16(os.path.join(OUT, "dec_rgba16.png"), w, h, 4, RNG.integers(0, 65536, (h, w, 4)))
     files["dec_rgba16.png"] = None
+    png16(os.path.join(OUT, "dec_grey_alpha16.png"), w, h, 2, RNG.integers(0, 65536, (h, w, 2)))
+    files["dec_grey_alpha16.png"] = None
     rgb.save(os.path.join(OUT, "dec_rgb.ppm")); files["dec_rgb.ppm"] = None
     grey.save(os.path.join(OUT, "dec_grey.pgm")); files["dec_grey.pgm"] = None
     with open(os.path.join(OUT, "dec_ascii.ppm"), "w") as f:  # P3 with a comment, as other tools write it
@@ -167,6 +169,8 @@ def decoder_cases():
     big = synthetic(48, 40, noise=20.0)
     big.save(os.path.join(OUT, "dec_ycbcr420.jpg"), quality=90); files["dec_ycbcr420.jpg"] = None
     big.save(os.path.join(OUT, "dec_ycbcr444.jpg"), quality=95, subsampling=0); files["dec_ycbcr444.jpg"] = None
+    big.save(os.path.join(OUT, "dec_ycbcr422.jpg"), quality=90, subsampling=1); files["dec_ycbcr422.jpg"] = None
+    big.save(os.path.join(OUT, "dec_progressive.jpg"), quality=80, progressive=True); files["dec_progressive.jpg"] = None
     big.convert("L").save(os.path.join(OUT, "dec_grey.jpg"), quality=90); files["dec_grey.jpg"] = None
     big.convert("CMYK").save(os.path.join(OUT, "dec_cmyk.jpg"), quality=95); files["dec_cmyk.jpg"] = None
     for name in files:
@@ -196,6 +200,23 @@ def imagenet_hashes():
                 f.write(f"{n}\t{rgb.width}\t{rgb.height}\t{hashlib.sha256(rgb.tobytes()).hexdigest()}\n")
 
 
+def imagenet_tensor_hashes():
+    """SHA-256 of the tensors timm's ViT-Tiny eval transform makes of real JPEGs: decode and transform together."""
+    folder = os.path.join(SHARED, "imagenet-samples")
+    if not os.path.isdir(folder):
+        return
+    cfg = resolve_data_config({}, model=timm.create_model("vit_tiny_patch16_224", pretrained=False))
+    t = create_transform(**cfg)
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".JPEG"))[::125]
+    with open(os.path.join(OUT, "imagenet_vit_tiny_tensor_sha256.tsv"), "w") as f:
+        f.write(f"# {repr(t)}\n".replace("\n ", " ").replace("\n)", " )"))
+        f.write("file\tsha256_of_float32_le_chw\n")
+        for n in names:
+            with Image.open(os.path.join(folder, n)) as im:
+                data = t(im.convert("RGB")).numpy().astype("<f4").tobytes()
+            f.write(f"{n}\t{hashlib.sha256(data).hexdigest()}\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for n in os.listdir(OUT):
@@ -205,6 +226,7 @@ def main():
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     imagenet_hashes()
+    imagenet_tensor_hashes()
     total = sum(os.path.getsize(os.path.join(OUT, n)) for n in os.listdir(OUT))
     print(f"wrote {len(os.listdir(OUT))} files, {total / 1024:.0f} KiB, to {OUT}")
 

@@ -22,8 +22,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes JPEG, PNG and PNM (P2, P3, P5, P6) files to 8-bit RGB exactly as Pillow's
  * {@code Image.open(f).convert("RGB")} does: alpha is dropped (not composited over a background),
- * palettes are looked up, 16-bit RGB keeps the high byte, 16-bit grey is clipped to 255 (Pillow's
- * I;16 to RGB), and Adobe CMYK JPEGs (stored inverted) become RGB by Pillow's cmyk2rgb. Embedded
+ * palettes are looked up, 16-bit colour and grey+alpha keep the high byte, 16-bit grey is clipped
+ * to 255 (Pillow's I;16 to RGB), and Adobe CMYK JPEGs (stored inverted) become RGB by Pillow's cmyk2rgb. Embedded
  * ICC profiles are ignored, as Pillow ignores them. The format is chosen by content, not by name.
  */
 public final class ImageDecoder {
@@ -106,12 +106,13 @@ public final class ImageDecoder {
         }
         int bits = r.getSampleModel().getSampleSize(0);
         boolean grey = img.getColorModel().getNumColorComponents() == 1;
+        // Pillow opens 16-bit grey as I;16 and clips it to 8 bits; 16-bit grey+alpha and colour keep the high byte.
+        boolean clip16 = bits == 16 && bands == 1;
         if (bits != 8 && bits != 16) throw unreadable(file, bits + "-bit samples are not supported");
         for (int i = 0; i < w * h; i++) {
             for (int c = 0; c < 3; c++) {
                 int v = px[i * bands + (grey ? 0 : c)];
-                // Pillow opens 16-bit grey as I;16 and clips it to 8 bits; 16-bit colour keeps the high byte.
-                if (bits == 16) v = grey ? Math.min(v, 255) : v >> 8;
+                if (bits == 16) v = clip16 ? Math.min(v, 255) : v >> 8;
                 rgb[i * 3 + c] = (byte) v;
             }
         }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageDecoderTest {
     /**
-     * Grey, bilevel, palette (with tRNS), 4-bit palette, grey+alpha, RGBA, 16-bit grey/RGB/RGBA PNGs,
-     * binary and plain PPM/PGM, YCbCr 4:2:0 and 4:4:4, grey and Adobe CMYK JPEGs: every byte equals
+     * Grey, bilevel, palette (with tRNS), 4-bit palette, grey+alpha, RGBA, 16-bit grey/grey+alpha/RGB/RGBA
+     * PNGs, binary and plain PPM/PGM, YCbCr 4:2:0, 4:2:2, 4:4:4 and progressive, grey and Adobe CMYK
+     * JPEGs: every byte equals
      * Pillow's Image.open(f).convert("RGB").
      */
     @Test
