@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -43,11 +42,11 @@ public final class Datasets {
     }
 
     private static List<Sample> folder(Path dir) {
-        List<Path> subfolders = list(dir).filter(Files::isDirectory).collect(Collectors.toList());
+        List<Path> subfolders = list(dir).stream().filter(Files::isDirectory).toList();
         boolean wnids = !subfolders.isEmpty() && subfolders.stream().allMatch(d -> WNID.matcher(name(d)).matches());
         boolean numbers = !subfolders.isEmpty() && subfolders.stream().allMatch(d -> NUMBER.matcher(name(d)).matches());
-        if (!wnids && !numbers) return images(dir).map(Sample::unlabelled).collect(Collectors.toList());
-        List<Path> loose = list(dir).filter(Datasets::isImage).collect(Collectors.toList());
+        if (!wnids && !numbers) return images(dir).stream().map(Sample::unlabelled).toList();
+        List<Path> loose = list(dir).stream().filter(Datasets::isImage).toList();
         if (!loose.isEmpty())
             throw new QvitException("class folder " + dir + " also holds loose images such as " + loose.get(0)
                     + "; move them into a class subfolder or pass them separately");
@@ -55,25 +54,24 @@ public final class Datasets {
         for (Path d : subfolders) {
             int label = wnids ? ImageNetClasses.indexOfWnid(name(d)) : Integer.parseInt(name(d));
             if (label < 0) throw new QvitException("class folder " + d + " is not an ImageNet-1k wnid; rename it to a class number");
-            images(d).forEach(f -> samples.add(new Sample(f, label)));
+            for (Path f : images(d)) samples.add(new Sample(f, label));
         }
         samples.sort(Comparator.comparing(Sample::file));
         return samples;
     }
 
     /** Image files under dir, sorted; hidden files and folders (.DS_Store, ._x.jpg) are skipped. */
-    private static Stream<Path> images(Path dir) {
+    private static List<Path> images(Path dir) {
         try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            return walk.filter(p -> !hidden(dir.relativize(p))).filter(Datasets::isImage)
-                    .sorted().collect(Collectors.toList()).stream();
+            return walk.filter(p -> !hidden(dir.relativize(p))).filter(Datasets::isImage).sorted().toList();
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new QvitException("cannot list folder " + dir + ": " + e.getMessage());
         }
     }
 
-    private static Stream<Path> list(Path dir) {
+    private static List<Path> list(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !name(p).startsWith(".")).sorted().collect(Collectors.toList()).stream();
+            return s.filter(p -> !name(p).startsWith(".")).sorted().toList();
         } catch (IOException e) {
             throw new QvitException("cannot list folder " + dir + ": " + e.getMessage());
         }

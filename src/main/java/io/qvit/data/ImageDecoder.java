@@ -68,6 +68,10 @@ public final class ImageDecoder {
             throw unreadable(file, "corrupt or truncated " + format + " (" + describe(e) + ")");
         } catch (IOException e) {
             throw unreadable(file, describe(e));
+        } catch (QvitException e) {
+            throw e;
+        } catch (RuntimeException e) { // ImageIO's readers throw these too on malformed files
+            throw unreadable(file, "corrupt " + format + " (" + e + ")");
         } finally {
             reader.dispose();
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * A CSV list of labelled images with a header row, such as {@code class_index,wnid,label,file}.
@@ -56,7 +57,7 @@ public final class LabelledCsv {
     }
 
     private static int column(Path csv, List<String> header, String wanted, List<String> defaults,
-                              java.util.function.IntPredicate usable) {
+                              IntPredicate usable) {
         if (wanted != null) {
             int i = header.indexOf(wanted.toLowerCase(Locale.ROOT));
             if (i < 0) throw new QvitException("list " + csv + " has no column '" + wanted + "'; its header is " + header);

@@ -2,6 +2,7 @@ package io.qvit.data;
 
 import io.qvit.QvitException;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * timm's eval preprocessing for one set of weights: resize so the image covers
@@ -51,6 +52,18 @@ public record Preprocessing(int height, int width, double cropPct, Interpolation
     @Override
     public float[] std() {
         return std.clone();
+    }
+
+    /** Value equality, arrays included (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && height == p.height && width == p.width && cropPct == p.cropPct
+                && interpolation == p.interpolation && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(height, width, cropPct, interpolation, Arrays.hashCode(mean), Arrays.hashCode(std));
     }
 
     @Override

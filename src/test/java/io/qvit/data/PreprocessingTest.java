@@ -48,5 +48,6 @@ class PreprocessingTest {
         p.mean()[1] = 9;
         assertEquals(0.5f, p.mean()[0]);
         assertEquals(0.5f, p.mean()[1]);
+        assertEquals(new Preprocessing(8, 8, 1.0, Interpolation.BILINEAR, new float[] {0.5f, 0.5f, 0.5f}, Preprocessing.INCEPTION_STD), p);
     }
 }
