@@ -1,0 +1,63 @@
+package io.qvit.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qvit.QvitException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageDecoderTest {
+    /**
+     * Grey, bilevel, palette (with tRNS), 4-bit palette, grey+alpha, RGBA, 16-bit grey/grey+alpha/RGB/RGBA
+     * PNGs, binary and plain PPM/PGM, YCbCr 4:2:0, 4:2:2, 4:4:4 and progressive, grey and Adobe CMYK
+     * JPEGs: every byte equals
+     * Pillow's Image.open(f).convert("RGB").
+     */
+    @Test
+    void matchesPillowConvertRgb() {
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = Fixtures.manifest().get("decode").fields(); it.hasNext(); ) {
+            var e = it.next();
+            RgbImage img = ImageDecoder.decode(Fixtures.file(e.getKey()));
+            String what = e.getKey() + " (Pillow mode " + e.getValue().get("mode").asText() + ")";
+            assertEquals(e.getValue().get("width").asInt(), img.width(), what);
+            assertEquals(e.getValue().get("height").asInt(), img.height(), what);
+            assertNull(Fixtures.diff(Fixtures.bytes(e.getValue().get("expected").asText()), img.rgb()), what);
+        }
+    }
+
+    @Test
+    void truncatedJpegIsAnErrorNamingTheFile() {
+        Path f = Fixtures.file("dec_truncated.jpg");
+        QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void truncatedPngAndPpmAreErrors(@TempDir Path dir) throws IOException {
+        for (String name : new String[] {"dec_rgba.png", "dec_rgb.ppm"}) {
+            byte[] whole = Fixtures.bytes(name);
+            Path cut = dir.resolve("cut_" + name);
+            Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 40));
+            QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(cut));
+            assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownFormatAndMissingFileSayWhat(@TempDir Path dir) throws IOException {
+        Path gif = Files.write(dir.resolve("a.gif"), "GIF89a....".getBytes());
+        QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(gif));
+        assertTrue(e.getMessage().contains(gif.toString()) && e.getMessage().contains("not a JPEG, PNG or PNM"), e.getMessage());
+        Path missing = dir.resolve("missing.jpg");
+        e = assertThrows(QvitException.class, () -> ImageDecoder.decode(missing));
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("no such file"), e.getMessage());
+    }
+}
