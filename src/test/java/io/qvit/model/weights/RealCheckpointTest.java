@@ -1,6 +1,6 @@
 package io.qvit.model.weights;
 
-import static io.qvit.model.weights.Floats.assertSameFloats;
+import static io.qvit.testsupport.Floats.assertSameFloats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

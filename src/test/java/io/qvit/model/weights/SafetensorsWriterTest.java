@@ -1,9 +1,8 @@
 package io.qvit.model.weights;
 
-import static io.qvit.model.weights.Floats.assertSameFloats;
+import static io.qvit.testsupport.Floats.assertSameFloats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,12 +86,15 @@ class SafetensorsWriterTest {
     }
 
     @Test
-    void failedWriteThrowsQvitExceptionAndLeavesNoFile() {
-        Path file = dir.resolve("missing-folder").resolve("model.safetensors");
+    void failedWriteThrowsQvitExceptionAndLeavesNoFile() throws IOException {
+        Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "x");
+        Path file = notAFolder.resolve("model.safetensors");
         QvitException e = assertThrows(QvitException.class,
                 () -> new SafetensorsWriter().add("a", DType.F32, new int[] {1}, new float[] {1}).write(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-        assertFalse(Files.exists(file.getParent()));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(notAFolder), files.toList());
+        }
     }
 
     @Test
