@@ -1,0 +1,45 @@
+package io.qvit.backend.cpu;
+
+/**
+ * Softmax attention for one (image, head), on the GEMM: scores {@code S = Q K^T} with K packed
+ * straight out of qkv, a row softmax, then {@code P V} with V packed as the weight {@code V^T}.
+ * Softmax subtracts the row maximum, takes exp in float and sums in double (the sum is short and
+ * sequential, so this costs nothing and keeps rows of near-equal scores exact to float).
+ */
+final class Attention {
+    private final Gemm gemm;
+    private final Kernels kernels;
+
+    Attention(Gemm gemm, Kernels kernels) {
+        this.gemm = gemm;
+        this.kernels = kernels;
+    }
+
+    /**
+     * Writes head {@code h} of image {@code b} into {@code out[B*T, D]} (which must hold zeros there)
+     * from {@code qkv[B*T, 3D]}, laid out as timm's {@code reshape(B, T, 3, heads, D/heads)}.
+     */
+    void head(float[] qkv, float[] out, int b, int h, int tokens, int dim, int heads, float scale) {
+        int hd = dim / heads;
+        int ld = 3 * dim;
+        int base = b * tokens * ld + h * hd;
+        int nr = gemm.nr();
+        PackedWeights k = PackedWeights.pack(qkv, base + dim, ld, 1, tokens, hd, nr);
+        float[] s = new float[tokens * tokens];
+        gemm.multiplyAdd(qkv, base, ld, tokens, k, s, 0, tokens);
+        for (int i = 0; i < tokens; i++) softmaxRow(s, i * tokens, tokens, scale);
+        PackedWeights v = PackedWeights.pack(qkv, base + 2 * dim, 1, ld, hd, tokens, nr);
+        gemm.multiplyAdd(s, 0, tokens, tokens, v, out, b * tokens * dim + h * hd, dim);
+    }
+
+    private void softmaxRow(float[] s, int off, int n, float scale) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = off; j < off + n; j++) max = Math.max(max, s[j]);
+        // scale > 0, so the maximum of the scaled scores is the scaled maximum.
+        kernels.expShifted(s, off, n, max, scale);
+        double sum = 0;
+        for (int j = off; j < off + n; j++) sum += s[j];
+        float inv = (float) (1 / sum);
+        for (int j = off; j < off + n; j++) s[j] *= inv;
+    }
+}

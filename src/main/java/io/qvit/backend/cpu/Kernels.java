@@ -1,0 +1,37 @@
+package io.qvit.backend.cpu;
+
+/**
+ * The inner loops that decide speed, in a Vector API and a scalar version. Both compute every output
+ * element with the same sequence of IEEE operations (fused multiply-adds in k order, the same exp
+ * polynomial), so they agree bit for bit; the scalar one runs where jdk.incubator.vector is absent.
+ */
+abstract class Kernels {
+    /** Rows of the GEMM micro-tile. */
+    static final int MR = 6;
+
+    /** Panel width (output columns per micro-tile) that {@link PackedWeights} must use. */
+    abstract int nr();
+
+    /** For the description, e.g. {@code Vector API 512-bit}. */
+    abstract String describe();
+
+    /**
+     * {@code C[r][j] = fma(W[j][k], A[r][k], C[r][j])} for k in order, for {@code rows <= MR} rows and
+     * all {@code nr} columns of one panel: A at {@code a[aOff + r*lda + k]}, the panel at
+     * {@code b[bOff + k*nr + j]}, C at {@code c[cOff + r*ldc + j]}.
+     */
+    abstract void tile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc);
+
+    /** {@code x[i] = exp((x[i] - shift) * scale)} for {@code i in [off, off+n)}. */
+    abstract void expShifted(float[] x, int off, int n, float shift, float scale);
+
+    // exp(x) = 2^n * e^r with n = round(x / ln 2) and |r| <= ln2/2; Taylor to degree 7 leaves a
+    // truncation error below 6e-9, well under float's 6e-8 relative ulp.
+    static final float EXP_MIN = -87.33f; // below this e^x is subnormal; inputs are clamped here
+    static final float EXP_MAX = 88.37f;
+    static final float LOG2E = 1.44269504f;
+    static final float LN2_HI = 0.693145752f; // ln 2 split so that n * LN2_HI is exact
+    static final float LN2_LO = 1.42860677e-6f;
+    static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding and subtracting rounds to nearest even
+    static final float[] EXP_POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+}
