@@ -7,7 +7,7 @@ package io.qvit.backend.cpu;
  */
 abstract class Kernels {
     /** Rows of the GEMM micro-tile. */
-    static final int MR = 6;
+    static final int MR = 8;
 
     /** Panel width (output columns per micro-tile) that {@link PackedWeights} must use. */
     abstract int nr();

@@ -58,8 +58,8 @@ class GemmTest {
     void kBlocksAreEvenAndBounded() {
         assertEquals(192, Gemm.kBlock(192));
         assertEquals(192, Gemm.kBlock(384));
-        assertEquals(256, Gemm.kBlock(768));
-        assertEquals(256, Gemm.kBlock(1536));
+        assertEquals(192, Gemm.kBlock(768));
+        assertEquals(192, Gemm.kBlock(1536));
         assertEquals(129, Gemm.kBlock(257));
     }
 
