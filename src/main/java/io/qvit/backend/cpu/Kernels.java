@@ -33,5 +33,8 @@ abstract class Kernels {
     static final float LN2_HI = 0.693145752f; // ln 2 split so that n * LN2_HI is exact
     static final float LN2_LO = 1.42860677e-6f;
     static final float ROUNDER = 12582912f; // 1.5 * 2^23: adding and subtracting rounds to nearest even
+    // n + 2^23 + 127 is exact and its low mantissa bits are n + 127, the biased exponent of 2^n;
+    // shifting the bits left by 23 drops the 2^23 and leaves exactly 2^n.
+    static final float POW2_BIAS = 8388608f + 127f;
     static final float[] EXP_POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
 }

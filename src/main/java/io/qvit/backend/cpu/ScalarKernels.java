@@ -38,6 +38,6 @@ final class ScalarKernels extends Kernels {
         r = Math.fma(n, -LN2_LO, r);
         float p = EXP_POLY[0];
         for (int i = 1; i < EXP_POLY.length; i++) p = Math.fma(p, r, EXP_POLY[i]);
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+        return p * Float.intBitsToFloat(Float.floatToRawIntBits(n + POW2_BIAS) << 23);
     }
 }

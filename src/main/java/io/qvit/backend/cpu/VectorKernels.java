@@ -144,8 +144,8 @@ final class VectorKernels extends Kernels {
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
         for (int i = 1; i < EXP_POLY.length; i++) p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[i]));
-        FloatVector pow2 = n.convert(VectorOperators.F2I, 0).reinterpretAsInts()
-                .add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        // 2^n from the bits of n + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
+        FloatVector pow2 = n.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(pow2);
     }
 }
