@@ -233,9 +233,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void geluInPlace(Tensor x) {
         float[] v = cpu(x, "input").data();
-        parallel.forRange(v.length, ELEMENT_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) v[i] = Erf.gelu(v[i]);
-        });
+        parallel.forRange(v.length, ELEMENT_GRAIN, (from, to) -> kernels.gelu(v, from, to));
     }
 
     @Override

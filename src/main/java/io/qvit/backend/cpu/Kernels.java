@@ -25,6 +25,9 @@ abstract class Kernels {
     /** {@code x[i] = exp((x[i] - shift) * scale)} for {@code i in [off, off+n)}. */
     abstract void expShifted(float[] x, int off, int n, float shift, float scale);
 
+    /** {@code x[i] = GELU(x[i])} for {@code i in [from, to)}, as {@link Erf#gelu}. */
+    abstract void gelu(float[] x, int from, int to);
+
     // exp(x) = 2^n * e^r with n = round(x / ln 2) and |r| <= ln2/2; Taylor to degree 7 leaves a
     // truncation error below 6e-9, well under float's 6e-8 relative ulp.
     static final float EXP_MIN = -87.33f; // below this e^x is subnormal; inputs are clamped here

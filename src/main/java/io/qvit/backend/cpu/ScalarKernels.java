@@ -31,6 +31,11 @@ final class ScalarKernels extends Kernels {
         for (int i = off; i < off + n; i++) x[i] = exp((x[i] - shift) * scale);
     }
 
+    @Override
+    void gelu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) x[i] = Erf.gelu(x[i]);
+    }
+
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float n = (x * LOG2E + ROUNDER) - ROUNDER;

@@ -1,6 +1,8 @@
 package io.qvit.backend.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,6 +17,9 @@ final class VectorKernels extends Kernels {
     // registers. Single-thread best-of-12 at the ViT shapes: 8x3 105-136 GFLOP/s, 6x2 95-115,
     // 4x4 84-106, 6x3 and 12x2 slower (Xeon, AVX-512). 48 columns divide every ViT width.
     private static final int NR = 3 * L;
+    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
+    private static final int GELU_BLOCK = 1024;
 
     @Override
     int nr() {
@@ -147,5 +152,65 @@ final class VectorKernels extends Kernels {
         // 2^n from the bits of n + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
         FloatVector pow2 = n.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(pow2);
+    }
+
+    @Override
+    void gelu(float[] x, int from, int to) {
+        double[] buf = new double[GELU_BLOCK];
+        for (int b = from; b < to; b += GELU_BLOCK) {
+            int n = Math.min(GELU_BLOCK, to - b);
+            for (int j = 0; j < n; j++) buf[j] = x[b + j];
+            int done = geluBlock(buf, n);
+            for (int j = 0; j < done; j++) x[b + j] = (float) buf[j];
+            for (int j = done; j < n; j++) x[b + j] = Erf.gelu(x[b + j]);
+        }
+    }
+
+    /**
+     * {@link Erf#gelu} on double lanes over whole vectors of {@code buf[0, n)}; returns how many elements
+     * it did. The three intervals share one division (numerator and denominator blended first), and the
+     * asymptotic one is evaluated only when a lane needs it. One method with the loop inside, so that C2
+     * sees the concrete vector types (a method taking a vector argument compiles to boxed, virtual calls).
+     */
+    private static int geluBlock(double[] buf, int n) {
+        DoubleVector one = DoubleVector.broadcast(SD, 1);
+        int i = 0;
+        for (; i <= n - SD.length(); i += SD.length()) {
+            DoubleVector x = DoubleVector.fromArray(SD, buf, i);
+            DoubleVector u = x.neg().mul(Erf.INV_SQRT2); // GELU = 0.5 x erfc(u)
+            DoubleVector y = u.abs();
+            VectorMask<Double> small = y.compare(VectorOperators.LE, Erf.SMALL), big = y.compare(VectorOperators.GT, Erf.LARGE);
+            boolean anyBig = big.anyTrue();
+            DoubleVector z = u.mul(u), t = anyBig ? one.div(y) : y, w = t.mul(t); // t, w matter on big lanes only
+            DoubleVector num = poly(Erf.C, y).blend(poly(Erf.A, z), small), den = poly(Erf.D, y).blend(poly(Erf.B, z), small);
+            if (anyBig) {
+                num = num.blend(poly(Erf.P, w), big);
+                den = den.blend(poly(Erf.Q, w), big);
+            }
+            DoubleVector ratio = num.div(den);
+            DoubleVector e = exp(y.neg().mul(y));
+            DoubleVector tail = e.mul(ratio);
+            if (anyBig) tail = tail.blend(e.mul(t).mul(DoubleVector.broadcast(SD, Erf.INV_SQRT_PI).sub(w.mul(ratio))), big);
+            tail = tail.blend(DoubleVector.broadcast(SD, 2).sub(tail), u.compare(VectorOperators.LT, 0));
+            DoubleVector erfc = tail.blend(one.sub(u.mul(ratio)), small);
+            x.mul(0.5).mul(erfc).intoArray(buf, i);
+        }
+        return i;
+    }
+
+    private static DoubleVector poly(double[] c, DoubleVector x) {
+        DoubleVector s = DoubleVector.broadcast(SD, c[0]);
+        for (int i = 1; i < c.length; i++) s = s.fma(x, DoubleVector.broadcast(SD, c[i]));
+        return s;
+    }
+
+    /** {@link Erf#exp} on double lanes. */
+    static DoubleVector exp(DoubleVector x) {
+        x = x.max(Erf.EXP_MIN);
+        DoubleVector n = x.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+        DoubleVector r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_HI), x);
+        r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_LO), r);
+        DoubleVector pow2 = n.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return poly(Erf.EXP_POLY, r).mul(pow2);
     }
 }

@@ -70,6 +70,16 @@ class ErfTest {
     }
 
     @Test
+    void vectorGeluMatchesScalarBits() {
+        float[] xs = arguments("gelu-vector"), vec = xs.clone();
+        new VectorKernels().gelu(vec, 0, vec.length);
+        for (int i = 0; i < xs.length; i++) {
+            int at = i;
+            assertEquals(Float.floatToRawIntBits(Erf.gelu(xs[i])), Float.floatToRawIntBits(vec[i]), () -> "gelu(" + xs[at] + ")");
+        }
+    }
+
+    @Test
     void expIsWithinTwoUlpsAndVectorMatchesScalarBits() {
         int l = FloatVector.SPECIES_PREFERRED.length();
         float[] xs = new float[(1 << 18) / l * l];
