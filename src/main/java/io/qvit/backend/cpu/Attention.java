@@ -33,13 +33,16 @@ final class Attention {
     }
 
     private void softmaxRow(float[] s, int off, int n, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = off; j < off + n; j++) max = Math.max(max, s[j]);
         // scale > 0, so the maximum of the scaled scores is the scaled maximum.
-        kernels.expShifted(s, off, n, max, scale);
-        double sum = 0;
-        for (int j = off; j < off + n; j++) sum += s[j];
-        float inv = (float) (1 / sum);
-        for (int j = off; j < off + n; j++) s[j] *= inv;
+        kernels.expShifted(s, off, n, kernels.max(s, off, n), scale);
+        double s0 = 0, s1 = 0; // two running sums halve the add-latency chain
+        int j = off, end = off + n;
+        for (; j + 2 <= end; j += 2) {
+            s0 += s[j];
+            s1 += s[j + 1];
+        }
+        if (j < end) s0 += s[j];
+        float inv = (float) (1 / (s0 + s1));
+        for (j = off; j < end; j++) s[j] *= inv;
     }
 }

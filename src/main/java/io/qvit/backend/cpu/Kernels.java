@@ -22,6 +22,9 @@ abstract class Kernels {
      */
     abstract void tile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc);
 
+    /** The largest of {@code x[off, off+n)} (exact in any order, so both versions agree). */
+    abstract float max(float[] x, int off, int n);
+
     /** {@code x[i] = exp((x[i] - shift) * scale)} for {@code i in [off, off+n)}. */
     abstract void expShifted(float[] x, int off, int n, float shift, float scale);
 

@@ -28,9 +28,13 @@ final class PackedWeights {
         for (int p = 0; p < panels; p++) {
             int cols = Math.min(nr, n - p * nr);
             int base = p * nr * k;
-            for (int j = 0; j < cols; j++) {
-                int s = off + (p * nr + j) * strideN;
-                for (int kk = 0; kk < k; kk++) data[base + kk * nr + j] = src[s + kk * strideK];
+            if (strideN == 1) { // W^T stored row-major (attention's V): each k is one contiguous run
+                for (int kk = 0; kk < k; kk++) System.arraycopy(src, off + p * nr + kk * strideK, data, base + kk * nr, cols);
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int s = off + (p * nr + j) * strideN;
+                    for (int kk = 0; kk < k; kk++) data[base + kk * nr + j] = src[s + kk * strideK];
+                }
             }
         }
         return new PackedWeights(n, k, nr, data);

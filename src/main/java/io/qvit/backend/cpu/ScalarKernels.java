@@ -27,6 +27,13 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) m = Math.max(m, x[i]);
+        return m;
+    }
+
+    @Override
     void expShifted(float[] x, int off, int n, float shift, float scale) {
         for (int i = off; i < off + n; i++) x[i] = exp((x[i] - shift) * scale);
     }

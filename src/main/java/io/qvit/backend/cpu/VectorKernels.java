@@ -133,6 +133,16 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    float max(float[] x, int off, int n) {
+        int i = off, end = off + n;
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (; i <= end - L; i += L) m = m.max(FloatVector.fromArray(S, x, i));
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) r = Math.max(r, x[i]);
+        return r;
+    }
+
+    @Override
     void expShifted(float[] x, int off, int n, float shift, float scale) {
         int i = off, end = off + n;
         for (; i <= end - L; i += L) {
