@@ -35,14 +35,16 @@ final class Attention {
     private void softmaxRow(float[] s, int off, int n, float scale) {
         // scale > 0, so the maximum of the scaled scores is the scaled maximum.
         kernels.expShifted(s, off, n, kernels.max(s, off, n), scale);
-        double s0 = 0, s1 = 0; // two running sums halve the add-latency chain
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0; // four running sums: one is bound by the add latency
         int j = off, end = off + n;
-        for (; j + 2 <= end; j += 2) {
+        for (; j + 4 <= end; j += 4) {
             s0 += s[j];
             s1 += s[j + 1];
+            s2 += s[j + 2];
+            s3 += s[j + 3];
         }
-        if (j < end) s0 += s[j];
-        float inv = (float) (1 / (s0 + s1));
+        for (; j < end; j++) s0 += s[j];
+        float inv = (float) (1 / ((s0 + s1) + (s2 + s3)));
         for (j = off; j < end; j++) s[j] *= inv;
     }
 }
