@@ -50,11 +50,11 @@ final class Gemm {
                     int aRow = aOff + i * lda + k0;
                     int cRow = cOff + i * ldc + n0;
                     if (cols == nr) {
-                        kernels.tile(a, aRow, lda, rows, w.data, bOff, kLen, c, cRow, ldc);
+                        kernels.tile(a, aRow, lda, rows, nr, w.data, bOff, kLen, c, cRow, ldc);
                     } else {
                         if (edge == null) edge = new float[Kernels.MR * nr];
                         for (int r = 0; r < rows; r++) System.arraycopy(c, cRow + r * ldc, edge, r * nr, cols);
-                        kernels.tile(a, aRow, lda, rows, w.data, bOff, kLen, edge, 0, nr);
+                        kernels.tile(a, aRow, lda, rows, cols, w.data, bOff, kLen, edge, 0, nr);
                         for (int r = 0; r < rows; r++) System.arraycopy(edge, r * nr, c, cRow + r * ldc, cols);
                     }
                 }

@@ -17,10 +17,11 @@ abstract class Kernels {
 
     /**
      * {@code C[r][j] = fma(W[j][k], A[r][k], C[r][j])} for k in order, for {@code rows <= MR} rows and
-     * all {@code nr} columns of one panel: A at {@code a[aOff + r*lda + k]}, the panel at
-     * {@code b[bOff + k*nr + j]}, C at {@code c[cOff + r*ldc + j]}.
+     * the first {@code cols <= nr} columns of one panel: A at {@code a[aOff + r*lda + k]}, the panel at
+     * {@code b[bOff + k*nr + j]}, C at {@code c[cOff + r*ldc + j]}. C must have room for all {@code nr}
+     * columns: a kernel may compute (and store) more than {@code cols}.
      */
-    abstract void tile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc);
+    abstract void tile(float[] a, int aOff, int lda, int rows, int cols, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc);
 
     /** The largest of {@code x[off, off+n)} (exact in any order, so both versions agree). */
     abstract float max(float[] x, int off, int n);

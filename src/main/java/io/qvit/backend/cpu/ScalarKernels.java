@@ -15,10 +15,10 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void tile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+    void tile(float[] a, int aOff, int lda, int rows, int cols, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
         for (int r = 0; r < rows; r++) {
             int ar = aOff + r * lda;
-            for (int j = 0; j < NR; j++) {
+            for (int j = 0; j < cols; j++) {
                 float acc = c[cOff + r * ldc + j];
                 for (int k = 0; k < kLen; k++) acc = Math.fma(b[bOff + k * NR + j], a[ar + k], acc);
                 c[cOff + r * ldc + j] = acc;

@@ -32,11 +32,17 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void tile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+    void tile(float[] a, int aOff, int lda, int rows, int cols, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        // A ragged last panel of at most one vector (197 tokens, head size 64) needs a third of the work.
+        boolean narrow = cols <= L;
         if (rows == MR) {
-            tile8(a, aOff, lda, b, bOff, kLen, c, cOff, ldc);
+            if (narrow) tile8x1(a, aOff, lda, b, bOff, kLen, c, cOff, ldc);
+            else tile8(a, aOff, lda, b, bOff, kLen, c, cOff, ldc);
         } else {
-            for (int r = 0; r < rows; r++) tile1(a, aOff + r * lda, b, bOff, kLen, c, cOff + r * ldc);
+            for (int r = 0; r < rows; r++) {
+                if (narrow) tile1x1(a, aOff + r * lda, b, bOff, kLen, c, cOff + r * ldc);
+                else tile1(a, aOff + r * lda, b, bOff, kLen, c, cOff + r * ldc);
+            }
         }
     }
 
@@ -117,6 +123,44 @@ final class VectorKernels extends Kernels {
         s70.intoArray(c, c7);
         s71.intoArray(c, c7 + L);
         s72.intoArray(c, c7 + 2 * L);
+    }
+
+    private static void tile8x1(float[] a, int aOff, int lda, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        int c0 = cOff, a0 = aOff;
+        int c1 = cOff + ldc, a1 = aOff + lda;
+        int c2 = cOff + 2 * ldc, a2 = aOff + 2 * lda;
+        int c3 = cOff + 3 * ldc, a3 = aOff + 3 * lda;
+        int c4 = cOff + 4 * ldc, a4 = aOff + 4 * lda;
+        int c5 = cOff + 5 * ldc, a5 = aOff + 5 * lda;
+        int c6 = cOff + 6 * ldc, a6 = aOff + 6 * lda;
+        int c7 = cOff + 7 * ldc, a7 = aOff + 7 * lda;
+        FloatVector s0 = FloatVector.fromArray(S, c, c0), s1 = FloatVector.fromArray(S, c, c1), s2 = FloatVector.fromArray(S, c, c2), s3 = FloatVector.fromArray(S, c, c3);
+        FloatVector s4 = FloatVector.fromArray(S, c, c4), s5 = FloatVector.fromArray(S, c, c5), s6 = FloatVector.fromArray(S, c, c6), s7 = FloatVector.fromArray(S, c, c7);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
+            FloatVector w = FloatVector.fromArray(S, b, bo);
+            s0 = w.fma(FloatVector.broadcast(S, a[a0 + k]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, a[a1 + k]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, a[a2 + k]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, a[a3 + k]), s3);
+            s4 = w.fma(FloatVector.broadcast(S, a[a4 + k]), s4);
+            s5 = w.fma(FloatVector.broadcast(S, a[a5 + k]), s5);
+            s6 = w.fma(FloatVector.broadcast(S, a[a6 + k]), s6);
+            s7 = w.fma(FloatVector.broadcast(S, a[a7 + k]), s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c1);
+        s2.intoArray(c, c2);
+        s3.intoArray(c, c3);
+        s4.intoArray(c, c4);
+        s5.intoArray(c, c5);
+        s6.intoArray(c, c6);
+        s7.intoArray(c, c7);
+    }
+
+    private static void tile1x1(float[] a, int aOff, float[] b, int bOff, int kLen, float[] c, int cOff) {
+        FloatVector s = FloatVector.fromArray(S, c, cOff);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) s = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[aOff + k]), s);
+        s.intoArray(c, cOff);
     }
 
     private static void tile1(float[] a, int aOff, float[] b, int bOff, int kLen, float[] c, int cOff) {
