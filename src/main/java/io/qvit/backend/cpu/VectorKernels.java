@@ -222,7 +222,7 @@ final class VectorKernels extends Kernels {
 
     /**
      * {@link Erf#gelu} on double lanes over whole vectors of {@code buf[0, n)}; returns how many elements
-     * it did. The three intervals share one division (numerator and denominator blended first), and the
+     * it did. Both intervals share one division (numerator and denominator blended first), and the
      * asymptotic one is evaluated only when a lane needs it. One method with the loop inside, so that C2
      * sees the concrete vector types (a method taking a vector argument compiles to boxed, virtual calls).
      */
@@ -233,20 +233,19 @@ final class VectorKernels extends Kernels {
             DoubleVector x = DoubleVector.fromArray(SD, buf, i);
             DoubleVector u = x.neg().mul(Erf.INV_SQRT2); // GELU = 0.5 x erfc(u)
             DoubleVector y = u.abs();
-            VectorMask<Double> small = y.compare(VectorOperators.LE, Erf.SMALL), big = y.compare(VectorOperators.GT, Erf.LARGE);
+            VectorMask<Double> big = y.compare(VectorOperators.GT, Erf.LARGE);
             boolean anyBig = big.anyTrue();
-            DoubleVector z = u.mul(u), t = anyBig ? one.div(y) : y, w = t.mul(t); // t, w matter on big lanes only
-            DoubleVector num = poly(Erf.C, y).blend(poly(Erf.A, z), small), den = poly(Erf.D, y).blend(poly(Erf.B, z), small);
+            DoubleVector t = anyBig ? one.div(y) : y, w = t.mul(t); // t, w matter on big lanes only
+            DoubleVector num = poly(Erf.C, y), den = poly(Erf.D, y);
             if (anyBig) {
                 num = num.blend(poly(Erf.P, w), big);
                 den = den.blend(poly(Erf.Q, w), big);
             }
             DoubleVector ratio = num.div(den);
             DoubleVector e = exp(y.neg().mul(y));
-            DoubleVector tail = e.mul(ratio);
-            if (anyBig) tail = tail.blend(e.mul(t).mul(DoubleVector.broadcast(SD, Erf.INV_SQRT_PI).sub(w.mul(ratio))), big);
-            tail = tail.blend(DoubleVector.broadcast(SD, 2).sub(tail), u.compare(VectorOperators.LT, 0));
-            DoubleVector erfc = tail.blend(one.sub(u.mul(ratio)), small);
+            DoubleVector r = e.mul(ratio);
+            if (anyBig) r = r.blend(e.mul(t).mul(DoubleVector.broadcast(SD, Erf.INV_SQRT_PI).sub(w.mul(ratio))), big);
+            DoubleVector erfc = r.blend(DoubleVector.broadcast(SD, 2).sub(r), u.compare(VectorOperators.LT, 0));
             x.mul(0.5).mul(erfc).intoArray(buf, i);
         }
         return i;
