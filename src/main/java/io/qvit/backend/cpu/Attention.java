@@ -1,14 +1,22 @@
 package io.qvit.backend.cpu;
 
+import java.util.Arrays;
+
 /**
  * Softmax attention for one (image, head), on the GEMM: scores {@code S = Q K^T} with K packed
  * straight out of qkv, a row softmax, then {@code P V} with V packed as the weight {@code V^T}.
- * Softmax subtracts the row maximum, takes exp in float and sums in double (the sum is short and
- * sequential, so this costs nothing and keeps rows of near-equal scores exact to float).
+ * Softmax subtracts the row maximum, takes exp in float and sums in double.
  */
 final class Attention {
     private final Gemm gemm;
     private final Kernels kernels;
+    // Fresh arrays of this size cost more in page faults than the packing itself (measured: K and V
+    // packing 4x slower, the score allocation alone 7 ms per ViT-Tiny layer), so each thread keeps its own.
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] keys = new float[0], values = new float[0], scores = new float[0];
+    }
 
     Attention(Gemm gemm, Kernels kernels) {
         this.gemm = gemm;
@@ -24,11 +32,16 @@ final class Attention {
         int ld = 3 * dim;
         int base = b * tokens * ld + h * hd;
         int nr = gemm.nr();
-        PackedWeights k = PackedWeights.pack(qkv, base + dim, ld, 1, tokens, hd, nr);
-        float[] s = new float[tokens * tokens];
+        Scratch sc = scratch.get();
+        sc.keys = atLeast(sc.keys, PackedWeights.size(tokens, hd, nr));
+        sc.values = atLeast(sc.values, PackedWeights.size(hd, tokens, nr));
+        sc.scores = atLeast(sc.scores, tokens * tokens);
+        float[] s = sc.scores;
+        Arrays.fill(s, 0, tokens * tokens, 0f);
+        PackedWeights k = PackedWeights.packInto(sc.keys, qkv, base + dim, ld, 1, tokens, hd, nr);
         gemm.multiplyAdd(qkv, base, ld, tokens, k, s, 0, tokens);
         for (int i = 0; i < tokens; i++) softmaxRow(s, i * tokens, tokens, scale);
-        PackedWeights v = PackedWeights.pack(qkv, base + 2 * dim, 1, ld, hd, tokens, nr);
+        PackedWeights v = PackedWeights.packInto(sc.values, qkv, base + 2 * dim, 1, ld, hd, tokens, nr);
         gemm.multiplyAdd(s, 0, tokens, tokens, v, out, b * tokens * dim + h * hd, dim);
     }
 
@@ -46,5 +59,9 @@ final class Attention {
         for (; j < end; j++) s0 += s[j];
         float inv = (float) (1 / ((s0 + s1) + (s2 + s3)));
         for (j = off; j < end; j++) s[j] *= inv;
+    }
+
+    private static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
     }
 }

@@ -3,7 +3,7 @@ package io.qvit.backend.cpu;
 /**
  * A matrix {@code W[N,K]} repacked for the GEMM micro-kernel: column panels of {@code nr} output
  * features, each panel storing, for k = 0..K-1, its {@code nr} values {@code W[n][k]} side by side
- * (zeros past N). The kernel then reads one panel strictly sequentially, {@code nr} floats per k.
+ * (zeros past N, unless packed into reused scratch). The kernel then reads one panel strictly sequentially, {@code nr} floats per k.
  */
 final class PackedWeights {
     final int n;
@@ -23,8 +23,20 @@ final class PackedWeights {
      * strides let attention pack K (a row-major slice of qkv) and V (its transpose) without copies.
      */
     static PackedWeights pack(float[] src, int off, int strideN, int strideK, int n, int k, int nr) {
+        return packInto(new float[size(n, k, nr)], src, off, strideN, strideK, n, k, nr);
+    }
+
+    /** Floats that a packing of {@code W[n,k]} into panels of {@code nr} takes. */
+    static int size(int n, int k, int nr) {
+        return (n + nr - 1) / nr * nr * k;
+    }
+
+    /**
+     * As {@link #pack}, into {@code data} (at least {@link #size} floats; reused scratch). Columns past N
+     * keep what the array held: the kernel computes them, but no result of theirs is ever stored.
+     */
+    static PackedWeights packInto(float[] data, float[] src, int off, int strideN, int strideK, int n, int k, int nr) {
         int panels = (n + nr - 1) / nr;
-        float[] data = new float[panels * nr * k];
         for (int p = 0; p < panels; p++) {
             int cols = Math.min(nr, n - p * nr);
             int base = p * nr * k;
