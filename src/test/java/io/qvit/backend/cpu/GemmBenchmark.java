@@ -7,7 +7,10 @@ import java.util.SplittableRandom;
 /**
  * Times {@code linear} at the ViT-Tiny and ViT-Small shapes at batch 32 (M = 32 * 197), the same
  * shapes as bench/pytorch_cpu_baseline.py. Run after {@code mvn test-compile}:
- * <pre>java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes io.qvit.backend.cpu.GemmBenchmark THREADS REPEATS</pre>
+ * <pre>java -Xms4g -Xmx4g -XX:+AlwaysPreTouch --add-modules=jdk.incubator.vector \
+ *     -cp target/classes:target/test-classes io.qvit.backend.cpu.GemmBenchmark THREADS REPEATS</pre>
+ * Each call allocates its output (up to 39 MB); a pre-touched fixed heap keeps first-touch page faults
+ * out of the timing, as PyTorch's caching allocator does for its side.
  * Prints one line per shape: {@code gemm java M N K threads median_ms best_ms GFLOP/s GFLOP/s_best} (the best
  * run shows the kernel's capacity when other processes share the cores).
  */
