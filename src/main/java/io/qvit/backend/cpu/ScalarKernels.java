@@ -1,0 +1,55 @@
+package io.qvit.backend.cpu;
+
+/** Plain-Java twin of {@link VectorKernels}; same operation order, so the same bits. */
+final class ScalarKernels extends Kernels {
+    private static final int NR = 16;
+
+    @Override
+    int nr() {
+        return NR;
+    }
+
+    @Override
+    String describe() {
+        return "scalar fallback";
+    }
+
+    @Override
+    void tile(float[] a, int aOff, int lda, int rows, int cols, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int ar = aOff + r * lda;
+            for (int j = 0; j < cols; j++) {
+                float acc = c[cOff + r * ldc + j];
+                for (int k = 0; k < kLen; k++) acc = Math.fma(b[bOff + k * NR + j], a[ar + k], acc);
+                c[cOff + r * ldc + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) m = Math.max(m, x[i]);
+        return m;
+    }
+
+    @Override
+    void expShifted(float[] x, int off, int n, float shift, float scale) {
+        for (int i = off; i < off + n; i++) x[i] = exp((x[i] - shift) * scale);
+    }
+
+    @Override
+    void gelu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) x[i] = Erf.gelu(x[i]);
+    }
+
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+        float n = (x * LOG2E + ROUNDER) - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = EXP_POLY[0];
+        for (int i = 1; i < EXP_POLY.length; i++) p = Math.fma(p, r, EXP_POLY[i]);
+        return p * Float.intBitsToFloat(Float.floatToRawIntBits(n + POW2_BIAS) << 23);
+    }
+}

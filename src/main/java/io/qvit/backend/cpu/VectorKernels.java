@@ -1,0 +1,269 @@
+package io.qvit.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels. Loading this class fails with a {@link LinkageError} when the JVM runs without
+ * {@code --add-modules=jdk.incubator.vector}; {@link CpuBackend} then falls back to {@link ScalarKernels}.
+ */
+final class VectorKernels extends Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    // 8 rows x 3 vectors = 24 accumulators + 3 weight vectors + 1 broadcast: 28 of AVX-512's 32
+    // registers. Single-thread best-of-12 at the ViT shapes: 8x3 105-136 GFLOP/s, 6x2 95-115,
+    // 4x4 84-106, 6x3 and 12x2 slower (Xeon, AVX-512). 48 columns divide every ViT width.
+    private static final int NR = 3 * L;
+    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
+    private static final int GELU_BLOCK = 1024;
+
+    @Override
+    int nr() {
+        return NR;
+    }
+
+    @Override
+    String describe() {
+        return "Vector API " + S.vectorBitSize() + "-bit";
+    }
+
+    @Override
+    void tile(float[] a, int aOff, int lda, int rows, int cols, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        // A ragged last panel of at most one vector (197 tokens, head size 64) needs a third of the work.
+        boolean narrow = cols <= L;
+        if (rows == MR) {
+            if (narrow) tile8x1(a, aOff, lda, b, bOff, kLen, c, cOff, ldc);
+            else tile8(a, aOff, lda, b, bOff, kLen, c, cOff, ldc);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                if (narrow) tile1x1(a, aOff + r * lda, b, bOff, kLen, c, cOff + r * ldc);
+                else tile1(a, aOff + r * lda, b, bOff, kLen, c, cOff + r * ldc);
+            }
+        }
+    }
+
+    private static void tile8(float[] a, int aOff, int lda, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        int c0 = cOff, a0 = aOff;
+        int c1 = cOff + ldc, a1 = aOff + lda;
+        int c2 = cOff + 2 * ldc, a2 = aOff + 2 * lda;
+        int c3 = cOff + 3 * ldc, a3 = aOff + 3 * lda;
+        int c4 = cOff + 4 * ldc, a4 = aOff + 4 * lda;
+        int c5 = cOff + 5 * ldc, a5 = aOff + 5 * lda;
+        int c6 = cOff + 6 * ldc, a6 = aOff + 6 * lda;
+        int c7 = cOff + 7 * ldc, a7 = aOff + 7 * lda;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L), s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L), s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L), s22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L), s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector s40 = FloatVector.fromArray(S, c, c4), s41 = FloatVector.fromArray(S, c, c4 + L), s42 = FloatVector.fromArray(S, c, c4 + 2 * L);
+        FloatVector s50 = FloatVector.fromArray(S, c, c5), s51 = FloatVector.fromArray(S, c, c5 + L), s52 = FloatVector.fromArray(S, c, c5 + 2 * L);
+        FloatVector s60 = FloatVector.fromArray(S, c, c6), s61 = FloatVector.fromArray(S, c, c6 + L), s62 = FloatVector.fromArray(S, c, c6 + 2 * L);
+        FloatVector s70 = FloatVector.fromArray(S, c, c7), s71 = FloatVector.fromArray(S, c, c7 + L), s72 = FloatVector.fromArray(S, c, c7 + 2 * L);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
+            FloatVector w0 = FloatVector.fromArray(S, b, bo), w1 = FloatVector.fromArray(S, b, bo + L), w2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + k]);
+            s00 = w0.fma(x, s00);
+            s01 = w1.fma(x, s01);
+            s02 = w2.fma(x, s02);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = w0.fma(x, s10);
+            s11 = w1.fma(x, s11);
+            s12 = w2.fma(x, s12);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = w0.fma(x, s20);
+            s21 = w1.fma(x, s21);
+            s22 = w2.fma(x, s22);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = w0.fma(x, s30);
+            s31 = w1.fma(x, s31);
+            s32 = w2.fma(x, s32);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = w0.fma(x, s40);
+            s41 = w1.fma(x, s41);
+            s42 = w2.fma(x, s42);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = w0.fma(x, s50);
+            s51 = w1.fma(x, s51);
+            s52 = w2.fma(x, s52);
+            x = FloatVector.broadcast(S, a[a6 + k]);
+            s60 = w0.fma(x, s60);
+            s61 = w1.fma(x, s61);
+            s62 = w2.fma(x, s62);
+            x = FloatVector.broadcast(S, a[a7 + k]);
+            s70 = w0.fma(x, s70);
+            s71 = w1.fma(x, s71);
+            s72 = w2.fma(x, s72);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s42.intoArray(c, c4 + 2 * L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s52.intoArray(c, c5 + 2 * L);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + L);
+        s62.intoArray(c, c6 + 2 * L);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + L);
+        s72.intoArray(c, c7 + 2 * L);
+    }
+
+    private static void tile8x1(float[] a, int aOff, int lda, float[] b, int bOff, int kLen, float[] c, int cOff, int ldc) {
+        int c0 = cOff, a0 = aOff;
+        int c1 = cOff + ldc, a1 = aOff + lda;
+        int c2 = cOff + 2 * ldc, a2 = aOff + 2 * lda;
+        int c3 = cOff + 3 * ldc, a3 = aOff + 3 * lda;
+        int c4 = cOff + 4 * ldc, a4 = aOff + 4 * lda;
+        int c5 = cOff + 5 * ldc, a5 = aOff + 5 * lda;
+        int c6 = cOff + 6 * ldc, a6 = aOff + 6 * lda;
+        int c7 = cOff + 7 * ldc, a7 = aOff + 7 * lda;
+        FloatVector s0 = FloatVector.fromArray(S, c, c0), s1 = FloatVector.fromArray(S, c, c1), s2 = FloatVector.fromArray(S, c, c2), s3 = FloatVector.fromArray(S, c, c3);
+        FloatVector s4 = FloatVector.fromArray(S, c, c4), s5 = FloatVector.fromArray(S, c, c5), s6 = FloatVector.fromArray(S, c, c6), s7 = FloatVector.fromArray(S, c, c7);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
+            FloatVector w = FloatVector.fromArray(S, b, bo);
+            s0 = w.fma(FloatVector.broadcast(S, a[a0 + k]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, a[a1 + k]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, a[a2 + k]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, a[a3 + k]), s3);
+            s4 = w.fma(FloatVector.broadcast(S, a[a4 + k]), s4);
+            s5 = w.fma(FloatVector.broadcast(S, a[a5 + k]), s5);
+            s6 = w.fma(FloatVector.broadcast(S, a[a6 + k]), s6);
+            s7 = w.fma(FloatVector.broadcast(S, a[a7 + k]), s7);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c1);
+        s2.intoArray(c, c2);
+        s3.intoArray(c, c3);
+        s4.intoArray(c, c4);
+        s5.intoArray(c, c5);
+        s6.intoArray(c, c6);
+        s7.intoArray(c, c7);
+    }
+
+    private static void tile1x1(float[] a, int aOff, float[] b, int bOff, int kLen, float[] c, int cOff) {
+        FloatVector s = FloatVector.fromArray(S, c, cOff);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) s = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[aOff + k]), s);
+        s.intoArray(c, cOff);
+    }
+
+    private static void tile1(float[] a, int aOff, float[] b, int bOff, int kLen, float[] c, int cOff) {
+        FloatVector s0 = FloatVector.fromArray(S, c, cOff), s1 = FloatVector.fromArray(S, c, cOff + L), s2 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            s0 = FloatVector.fromArray(S, b, bo).fma(x, s0);
+            s1 = FloatVector.fromArray(S, b, bo + L).fma(x, s1);
+            s2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, s2);
+        }
+        s0.intoArray(c, cOff);
+        s1.intoArray(c, cOff + L);
+        s2.intoArray(c, cOff + 2 * L);
+    }
+
+    @Override
+    float max(float[] x, int off, int n) {
+        int i = off, end = off + n;
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (; i <= end - L; i += L) m = m.max(FloatVector.fromArray(S, x, i));
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) r = Math.max(r, x[i]);
+        return r;
+    }
+
+    @Override
+    void expShifted(float[] x, int off, int n, float shift, float scale) {
+        int i = off, end = off + n;
+        for (; i <= end - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).sub(shift).mul(scale);
+            exp(v).intoArray(x, i);
+        }
+        for (; i < end; i++) x[i] = ScalarKernels.exp((x[i] - shift) * scale);
+    }
+
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
+        for (int i = 1; i < EXP_POLY.length; i++) p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[i]));
+        // 2^n from the bits of n + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
+        FloatVector pow2 = n.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(pow2);
+    }
+
+    @Override
+    void gelu(float[] x, int from, int to) {
+        double[] buf = new double[GELU_BLOCK];
+        for (int b = from; b < to; b += GELU_BLOCK) {
+            int n = Math.min(GELU_BLOCK, to - b);
+            for (int j = 0; j < n; j++) buf[j] = x[b + j];
+            int done = geluBlock(buf, n);
+            for (int j = 0; j < done; j++) x[b + j] = (float) buf[j];
+            for (int j = done; j < n; j++) x[b + j] = Erf.gelu(x[b + j]);
+        }
+    }
+
+    /**
+     * {@link Erf#gelu} on double lanes over whole vectors of {@code buf[0, n)}; returns how many elements
+     * it did. Both intervals share one division (numerator and denominator blended first), and the
+     * asymptotic one is evaluated only when a lane needs it. One method with the loop inside, so that C2
+     * sees the concrete vector types (a method taking a vector argument compiles to boxed, virtual calls).
+     */
+    private static int geluBlock(double[] buf, int n) {
+        DoubleVector one = DoubleVector.broadcast(SD, 1);
+        int i = 0;
+        for (; i <= n - SD.length(); i += SD.length()) {
+            DoubleVector x = DoubleVector.fromArray(SD, buf, i);
+            DoubleVector u = x.neg().mul(Erf.INV_SQRT2); // GELU = 0.5 x erfc(u)
+            DoubleVector y = u.abs();
+            VectorMask<Double> big = y.compare(VectorOperators.GT, Erf.LARGE);
+            boolean anyBig = big.anyTrue();
+            DoubleVector t = anyBig ? one.div(y) : y, w = t.mul(t); // t, w matter on big lanes only
+            DoubleVector num = poly(Erf.C, y), den = poly(Erf.D, y);
+            if (anyBig) {
+                num = num.blend(poly(Erf.P, w), big);
+                den = den.blend(poly(Erf.Q, w), big);
+            }
+            DoubleVector ratio = num.div(den);
+            DoubleVector e = exp(y.neg().mul(y));
+            DoubleVector r = e.mul(ratio);
+            if (anyBig) r = r.blend(e.mul(t).mul(DoubleVector.broadcast(SD, Erf.INV_SQRT_PI).sub(w.mul(ratio))), big);
+            DoubleVector erfc = r.blend(DoubleVector.broadcast(SD, 2).sub(r), u.compare(VectorOperators.LT, 0));
+            x.mul(0.5).mul(erfc).intoArray(buf, i);
+        }
+        return i;
+    }
+
+    private static DoubleVector poly(double[] c, DoubleVector x) {
+        DoubleVector s = DoubleVector.broadcast(SD, c[0]);
+        for (int i = 1; i < c.length; i++) s = s.fma(x, DoubleVector.broadcast(SD, c[i]));
+        return s;
+    }
+
+    /** {@link Erf#exp} on double lanes. */
+    static DoubleVector exp(DoubleVector x) {
+        x = x.max(Erf.EXP_MIN);
+        DoubleVector n = x.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+        DoubleVector r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_HI), x);
+        r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_LO), r);
+        DoubleVector pow2 = n.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return poly(Erf.EXP_POLY, r).mul(pow2);
+    }
+}
