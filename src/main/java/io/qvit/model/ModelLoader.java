@@ -1,0 +1,65 @@
+package io.qvit.model;
+
+import io.qvit.QvitException;
+import io.qvit.hub.DownloadProgress;
+import io.qvit.hub.HubClient;
+import io.qvit.hub.HubModelSpec;
+import io.qvit.hub.ResolvedModel;
+import io.qvit.model.weights.StateDict;
+import io.qvit.model.weights.StateDicts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns a model spec into a {@link LoadedModel}. A spec is a checkpoint file ({@code .safetensors}
+ * or PyTorch {@code .pth}) or {@code hf:timm/<name>.<tag>}. What the file holds is decided, in this
+ * order, by: an explicit architecture ({@code --arch name[.tag]}), an explicit timm
+ * {@code config.json}, a {@code config.json} beside the file, or a file named as timm names its
+ * weights ({@code vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors}).
+ */
+public final class ModelLoader {
+    /** What the user said beyond the spec; either may be null. */
+    public record Hints(String architecture, Path config) {
+        public static final Hints NONE = new Hints(null, null);
+    }
+
+    private ModelLoader() {}
+
+    /** Loads without reporting download progress. */
+    public static LoadedModel load(String spec, Hints hints) {
+        return load(spec, hints, DownloadProgress.none());
+    }
+
+    public static LoadedModel load(String spec, Hints hints, DownloadProgress progress) {
+        if (HubModelSpec.isHubSpec(spec)) {
+            ResolvedModel r = HubClient.fromEnvironment().resolve(HubModelSpec.parse(spec), progress);
+            Hints withConfig = hints.config() != null || hints.architecture() != null ? hints : new Hints(null, r.config());
+            return loadFile(r.weights(), withConfig);
+        }
+        Path file = Path.of(spec);
+        if (!Files.isRegularFile(file))
+            throw new QvitException("model '" + spec + "' is neither a checkpoint file nor an hf: spec; give a .safetensors or"
+                    + " .pth file, or hf:timm/<name>.<tag> (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
+        return loadFile(file, hints);
+    }
+
+    private static LoadedModel loadFile(Path file, Hints hints) {
+        try (StateDict dict = StateDicts.open(file)) {
+            ModelDefinition def = definition(file, dict, hints);
+            return new LoadedModel(def, ModelWeights.bind(def.config(), dict, def.name()), file);
+        }
+    }
+
+    private static ModelDefinition definition(Path file, StateDict dict, Hints hints) {
+        if (hints.architecture() != null) return ModelDefinition.of(ModelCatalog.lookup(hints.architecture()));
+        if (hints.config() != null) return HfConfig.read(hints.config()).resolve(dict.tensors());
+        Path beside = file.toAbsolutePath().resolveSibling("config.json");
+        if (Files.isRegularFile(beside)) return HfConfig.read(beside).resolve(dict.tensors());
+        String stem = file.getFileName().toString().replaceFirst("\\.(safetensors|pth|pt|bin)$", "");
+        int dot = stem.indexOf('.');
+        if (ModelCatalog.knows(dot < 0 ? stem : stem.substring(0, dot))) return ModelDefinition.of(ModelCatalog.lookup(stem));
+        throw new QvitException("cannot tell which architecture " + file + " holds: name it as timm does"
+                + " (vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors), pass --arch NAME[.TAG], or give"
+                + " --config with a timm config.json");
+    }
+}
