@@ -1,0 +1,80 @@
+package io.qvit.cli;
+
+import io.qvit.hub.HubModelSpec;
+import io.qvit.hub.TextProgressBar;
+import io.qvit.model.LoadedModel;
+import io.qvit.model.ModelCatalog;
+import io.qvit.model.ModelDefinition;
+import io.qvit.model.ModelLoader;
+import io.qvit.model.ModelWeights;
+import io.qvit.model.PretrainedCfg;
+import io.qvit.model.VitConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/** {@code qvit info MODEL}: architecture, parameter count, bytes, preprocessing. */
+final class InfoCommand implements Command {
+    @Override
+    public String name() {
+        return "info";
+    }
+
+    @Override
+    public String summary() {
+        return "describe a model: architecture, parameters, bytes, preprocessing";
+    }
+
+    @Override
+    public String usage() {
+        return "[options] MODEL   (a .safetensors/.pth file, hf:timm/NAME.TAG, or a known NAME[.TAG])";
+    }
+
+    @Override
+    public Options options() {
+        return CliOptions.modelHints(new Options());
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        if (line.getArgList().size() != 1) throw new org.apache.commons.cli.ParseException("give exactly one MODEL");
+        String spec = line.getArgList().get(0);
+        ModelDefinition def;
+        long params;
+        String source;
+        if (!HubModelSpec.isHubSpec(spec) && !Files.exists(Path.of(spec)) && line.getOptionValue("config") == null) {
+            def = ModelDefinition.of(ModelCatalog.lookup(spec));
+            params = ModelWeights.parameterCount(def.config());
+            source = "timm architecture table (timm " + ModelCatalog.timmVersion() + "); no weights loaded";
+        } else {
+            LoadedModel m = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
+            def = m.definition();
+            params = m.weights().parameterCount();
+            source = m.source() + " (" + Format.bytes(Files.size(m.source())) + " on disk)";
+        }
+        print(def, params, source);
+        return Main.OK;
+    }
+
+    private static void print(ModelDefinition def, long params, String source) {
+        VitConfig c = def.config();
+        PretrainedCfg p = def.pretrained();
+        StringBuilder kind = new StringBuilder(c.distilled() ? "DeiT (distilled)" : "ViT");
+        if (c.layerScale()) kind.append(", LayerScale");
+        if (c.noEmbedClass()) kind.append(", position embedding without prefix tokens");
+        row("model", def.name());
+        row("source", source);
+        row("structure", String.format("%s: depth %d, width %d, %d heads of %d, MLP %d, patch %d, %dx%d input,"
+                        + " %d tokens (%d prefix), %d classes, LayerNorm eps %s", kind, c.depth(), c.embedDim(), c.numHeads(),
+                c.headDim(), c.mlpHidden(), c.patchSize(), c.imgSize(), c.imgSize(), c.numTokens(), c.numPrefixTokens(),
+                c.numClasses(), c.normEps()));
+        row("parameters", String.format("%,d (%s as FP32)", params, Format.bytes(params * 4)));
+        row("compute", String.format("%.2f GMAC per image", c.macsPerImage() / 1e9));
+        row("preprocess", p.preprocessing().toString());
+    }
+
+    private static void row(String key, String value) {
+        System.out.printf("%-11s %s%n", key, value);
+    }
+}

@@ -1,0 +1,112 @@
+package io.qvit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qvit.testsupport.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code qvit predict} end to end on real images, with an unreadable one among them. */
+class PredictCommandTest {
+    private static final String MODEL = "models/vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors";
+
+    @Test
+    void writesTheCsvAndNamesTheUnreadableImage(@TempDir Path dir) throws IOException {
+        Path model = SharedData.require(MODEL);
+        Path images = SharedData.require("imagenet-samples");
+        List<String> labels = Files.readAllLines(images.resolve("labels.csv"));
+        // seven real images by absolute path, and a broken one relative to the list's folder
+        StringBuilder rows = new StringBuilder(labels.get(0)).append('\n');
+        for (String row : labels.subList(1, 8)) {
+            int lastComma = row.lastIndexOf(',');
+            rows.append(row, 0, lastComma + 1).append(images.resolve(row.substring(lastComma + 1))).append('\n');
+        }
+        Path listFile = dir.resolve("list.csv");
+        Path broken = dir.resolve("broken.JPEG");
+        Files.write(broken, new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0, 1, 2});
+        rows.append("0,n01440764,tench,broken.JPEG\n");
+        Files.writeString(listFile, rows);
+        Path out = dir.resolve("predictions.csv");
+
+        CliRun run = CliRun.of("predict", "--model", model.toString(), "--batch", "3", "--out", out.toString(), listFile.toString());
+
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("broken.JPEG"), run.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("file,path,label,top1,prob,top1_name,top5,top5_prob", lines.get(0));
+        assertEquals(8, lines.size(), "a header and the seven readable images: " + lines);
+        int hits = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = parseCsvLine(line);
+            assertEquals(8, f.size(), line);
+            if (f.get(2).equals(f.get(3))) hits++;
+            double prob = Double.parseDouble(f.get(4));
+            assertTrue(prob > 0 && prob <= 1, line);
+            assertEquals(5, f.get(6).split(" ").length, line);
+        }
+        assertTrue(hits >= 5, "most of seven easy images right, got " + hits + "\n" + run);
+        assertTrue(run.out().contains("top-1"), run.toString());
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".part")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void badInputIsAnErrorThatSaysWhatToDo(@TempDir Path dir) {
+        CliRun noModel = CliRun.of("predict", dir.toString());
+        assertEquals(2, noModel.exit(), noModel.toString());
+        assertTrue(noModel.err().contains("missing --model"), noModel.toString());
+
+        CliRun missing = CliRun.of("predict", "--model", dir.resolve("nope.safetensors").toString(), dir.toString());
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("nope.safetensors"), missing.toString());
+
+        CliRun batch = CliRun.of("predict", "--model", "x", "--batch", "0", dir.toString());
+        assertEquals(2, batch.exit(), batch.toString());
+        assertTrue(batch.err().contains("--batch"), batch.toString());
+
+        CliRun device = CliRun.of("bench", "--arch", "vit_tiny_patch16_224", "--device", "tpu");
+        assertEquals(2, device.exit(), device.toString());
+        assertTrue(device.err().contains("--device"), device.toString());
+    }
+
+    @Test
+    void everyCommandHasHelpAndUnknownOnesAreNamed() {
+        for (String command : List.of("info", "predict", "bench")) {
+            CliRun help = CliRun.of(command, "--help");
+            assertEquals(0, help.exit(), help.toString());
+            assertTrue(help.out().contains("qvit " + command), help.toString());
+        }
+        CliRun unknown = CliRun.of("train");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("train") && unknown.err().contains("predict"), unknown.toString());
+    }
+
+    /** RFC 4180 fields of one line (quoted fields may hold commas). */
+    private static List<String> parseCsvLine(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c != '"') f.append(c);
+                else if (i + 1 < line.length() && line.charAt(i + 1) == '"') f.append(line.charAt(++i));
+                else quoted = false;
+            } else if (c == '"') quoted = true;
+            else if (c == ',') {
+                fields.add(f.toString());
+                f.setLength(0);
+            } else f.append(c);
+        }
+        fields.add(f.toString());
+        return fields;
+    }
+}
