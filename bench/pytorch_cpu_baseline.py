@@ -1,12 +1,12 @@
 """PyTorch CPU baseline for the qvit CPU backend, at the shapes of GemmBenchmark.
 
-Times torch.nn.functional.linear at the ViT-Tiny/Small GEMM shapes (M = 32 * 197) and, with
---models, timm's vit_tiny_patch16_224 and vit_small_patch16_224 forward at batch 32 (eval, no_grad,
-random weights). Each line: `gemm torch M N K threads median_ms best_ms GFLOP/s GFLOP/s_best` or
+Times torch.nn.functional.linear at the ViT-Tiny/Small GEMM shapes (M = 32 * 197) (--gemm) and
+timm's vit_tiny_patch16_224 and vit_small_patch16_224 forward at batch 32 (--models; eval, no_grad,
+random weights); both when neither flag is given. Each line: `gemm torch M N K threads median_ms best_ms GFLOP/s GFLOP/s_best` or
 `model torch NAME batch threads median_ms best_ms images/s images/s_best` (the best run shows
 capacity when other processes share the cores).
 
-    /work/pyenv/bin/python bench/pytorch_cpu_baseline.py --threads 2 --repeats 10 [--models]
+    /work/pyenv/bin/python bench/pytorch_cpu_baseline.py --threads 2 --repeats 10 [--gemm] [--models]
 """
 import argparse
 import os
@@ -41,12 +41,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--repeats", type=int, default=10)
-    ap.add_argument("--models", action="store_true", help="also time whole timm ViT forwards at batch 32")
+    ap.add_argument("--gemm", action="store_true", help="time F.linear at the GEMM shapes")
+    ap.add_argument("--models", action="store_true", help="time whole timm ViT forwards at batch 32")
     args = ap.parse_args()
+    if not (args.gemm or args.models):
+        args.gemm = args.models = True
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     with torch.no_grad():
-        for n, k in SHAPES:
+        for n, k in SHAPES if args.gemm else []:
             x, w, b = torch.rand(M, k) * 2 - 1, torch.rand(n, k) * 2 - 1, torch.rand(n) * 2 - 1
             ms, best = times_ms(lambda: F.linear(x, w, b), args.repeats)
             flop = 2 * M * n * k
