@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qvit.data.LabelledCsv;
+import io.qvit.data.Sample;
 import io.qvit.testsupport.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +43,15 @@ class PredictCommandTest {
         List<String> lines = Files.readAllLines(out);
         assertEquals("file,path,label,top1,prob,top1_name,top5,top5_prob", lines.get(0));
         assertEquals(8, lines.size(), "a header and the seven readable images: " + lines);
+        // read back with qvit's own CSV reader (the quoted class names hold commas): path -> top-1 class
+        List<Sample> predicted = LabelledCsv.read(out, "path", "top1");
         int hits = 0;
-        for (String line : lines.subList(1, lines.size())) {
-            List<String> f = parseCsvLine(line);
-            assertEquals(8, f.size(), line);
-            if (f.get(2).equals(f.get(3))) hits++;
-            double prob = Double.parseDouble(f.get(4));
-            assertTrue(prob > 0 && prob <= 1, line);
-            assertEquals(5, f.get(6).split(" ").length, line);
+        for (int i = 0; i < predicted.size(); i++) {
+            String[] head = lines.get(i + 1).split(",", 6); // the first five fields hold no commas
+            assertEquals(predicted.get(i).file().toString(), head[1]);
+            if (head[2].equals(head[3])) hits++;
+            double prob = Double.parseDouble(head[4]);
+            assertTrue(prob > 0 && prob <= 1, lines.get(i + 1));
         }
         assertTrue(hits >= 5, "most of seven easy images right, got " + hits + "\n" + run);
         assertTrue(run.out().contains("top-1"), run.toString());
@@ -87,26 +89,5 @@ class PredictCommandTest {
         CliRun unknown = CliRun.of("train");
         assertEquals(2, unknown.exit(), unknown.toString());
         assertTrue(unknown.err().contains("train") && unknown.err().contains("predict"), unknown.toString());
-    }
-
-    /** RFC 4180 fields of one line (quoted fields may hold commas). */
-    private static List<String> parseCsvLine(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c != '"') f.append(c);
-                else if (i + 1 < line.length() && line.charAt(i + 1) == '"') f.append(line.charAt(++i));
-                else quoted = false;
-            } else if (c == '"') quoted = true;
-            else if (c == ',') {
-                fields.add(f.toString());
-                f.setLength(0);
-            } else f.append(c);
-        }
-        fields.add(f.toString());
-        return fields;
     }
 }
