@@ -13,6 +13,11 @@ public interface Backend extends AutoCloseable {
     /** Short name for reports, for example {@code cpu} or {@code cuda:0 (NVIDIA H100)}. */
     String name();
 
+    /** One line for logs and benchmark results: the device and how it is driven (threads, vector width). */
+    default String description() {
+        return name();
+    }
+
     /** Copies (or, on the CPU, wraps) host data as a tensor of the given shape. */
     Tensor fromHost(float[] data, int... shape);
 

@@ -54,7 +54,7 @@ final class BenchCommand implements Command {
         try (Backend backend = CliOptions.backend(line);
              VisionTransformer model = new VisionTransformer(cfg, ModelWeights.random(cfg, 0), backend)) {
             System.err.printf("bench: %s, batch %d, %s; %d warm-up + %d timed forwards%n",
-                    line.getOptionValue("arch"), batch, backend.name(), warmup, repeats);
+                    line.getOptionValue("arch"), batch, backend.description(), warmup, repeats);
             for (int i = 0; i < warmup; i++) model.forward(images, batch);
             double[] seconds = new double[repeats];
             for (int i = 0; i < repeats; i++) {

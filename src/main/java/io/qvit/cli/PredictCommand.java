@@ -72,7 +72,7 @@ final class PredictCommand implements Command {
         int[] counts = new int[3]; // labelled, top-1 hits, top-5 hits
         List<ImageBatches.Failure> failures;
         try (Backend backend = CliOptions.backend(line); Classifier classifier = new Classifier(loaded, backend)) {
-            System.err.printf("predict: %s on %s, %d images, batch %d%n", loaded.definition().name(), backend.name(),
+            System.err.printf("predict: %s on %s, %d images, batch %d%n", loaded.definition().name(), backend.description(),
                     samples.size(), batch);
             BatchProgress progress = new BatchProgress("predict", samples.size());
             failures = classifier.run(samples, batch, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),

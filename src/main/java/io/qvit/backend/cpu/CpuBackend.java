@@ -63,6 +63,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** For example {@code cpu, 2 threads, Vector API 512-bit}. */
+    @Override
     public String description() {
         return "cpu, " + threads() + (threads() == 1 ? " thread, " : " threads, ") + kernels.describe();
     }
