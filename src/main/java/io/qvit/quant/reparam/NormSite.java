@@ -14,10 +14,10 @@ public record NormSite(int block, Norm norm) {
         NORM1("norm1", "attn.qkv"),
         NORM2("norm2", "mlp.fc1");
 
-        private final String name, next;
+        private final String module, next;
 
-        Norm(String name, String next) {
-            this.name = name;
+        Norm(String module, String next) {
+            this.module = module;
             this.next = next;
         }
     }
@@ -32,7 +32,7 @@ public record NormSite(int block, Norm norm) {
 
     /** timm's name of the LayerNorm's parameter ({@code weight} or {@code bias}). */
     String normParam(String param) {
-        return "blocks." + block + "." + norm.name + "." + param;
+        return "blocks." + block + "." + norm.module + "." + param;
     }
 
     /** timm's name of the next linear layer's parameter. */
@@ -42,6 +42,6 @@ public record NormSite(int block, Norm norm) {
 
     @Override
     public String toString() {
-        return "block " + block + " " + norm.name;
+        return "block " + block + " " + norm.module;
     }
 }
