@@ -36,6 +36,28 @@ public final class ModelWeights {
         return params.containsKey(name);
     }
 
+    /**
+     * A copy with some parameters' data replaced (for transforms such as reparameterisation); the
+     * rest is shared, since nothing here mutates a parameter. Each replaced name must exist, and its
+     * data must have the same number of elements (the shape is kept) and be finite. The arrays are
+     * copied, so the caller's later writes do not reach the new instance.
+     */
+    public ModelWeights withParams(Map<String, float[]> replaced) {
+        Map<String, Param> next = new LinkedHashMap<>(params);
+        for (Map.Entry<String, float[]> e : replaced.entrySet()) {
+            Param old = params.get(e.getKey());
+            if (old == null) throw new QvitException("cannot replace parameter " + e.getKey() + ": the model has none");
+            float[] data = e.getValue();
+            if (data.length != old.data().length)
+                throw new QvitException("cannot replace parameter " + e.getKey() + " of shape " + Arrays.toString(old.shape())
+                        + " with " + data.length + " values");
+            for (float v : data)
+                if (!Float.isFinite(v)) throw new QvitException("cannot replace parameter " + e.getKey() + ": value " + v);
+            next.put(e.getKey(), new Param(old.shape(), data.clone()));
+        }
+        return new ModelWeights(next);
+    }
+
     public long parameterCount() {
         return params.values().stream().mapToLong(p -> p.data().length).sum();
     }
