@@ -29,11 +29,11 @@ public final class IntGemm {
             a.unpackRow(i, qa);
             int aSum = 0;
             for (int c = 0; c < k; c++) aSum += qa[c];
-            int za = pa.zeroPoints()[pa.groups() == 1 ? 0 : i];
+            int za = pa.zeroPointOfRow(i);
             for (int j = 0; j < n; j++) {
                 int dot = 0;
                 for (int c = 0, base = j * k; c < k; c++) dot += qa[c] * wq[base + c];
-                int zw = pw.zeroPoints()[pw.groups() == 1 ? 0 : j];
+                int zw = pw.zeroPointOfRow(j);
                 acc[i * n + j] = dot - za * wSum[j] - zw * aSum + k * za * zw;
             }
         });
@@ -47,9 +47,9 @@ public final class IntGemm {
         int[] acc = accumulate(a, pa, w, pw);
         float[] y = new float[m * n];
         for (int i = 0; i < m; i++) {
-            float sa = pa.scales()[pa.groups() == 1 ? 0 : i];
+            float sa = pa.scaleOfRow(i);
             for (int j = 0; j < n; j++) {
-                y[i * n + j] = QuantRules.epilogue(acc[i * n + j], sa, pw.scales()[pw.groups() == 1 ? 0 : j], bias == null ? 0f : bias[j]);
+                y[i * n + j] = QuantRules.epilogue(acc[i * n + j], sa, pw.scaleOfRow(j), bias == null ? 0f : bias[j]);
             }
         }
         return y;

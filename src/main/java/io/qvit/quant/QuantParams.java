@@ -31,4 +31,13 @@ public record QuantParams(QuantFormat format, Granularity granularity, float[] s
     public int groups() {
         return scales.length;
     }
+
+    /** The scale of a row of a [rows, cols] tensor: the only one when per-tensor, else that row's. */
+    public float scaleOfRow(int row) {
+        return scales[scales.length == 1 ? 0 : row];
+    }
+
+    public int zeroPointOfRow(int row) {
+        return zeroPoints[zeroPoints.length == 1 ? 0 : row];
+    }
 }

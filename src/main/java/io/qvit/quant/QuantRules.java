@@ -40,11 +40,15 @@ public final class QuantRules {
         return (float) (code - zeroPoint) * scale;
     }
 
-    /** Scale for a range, per the format's signedness; lo <= hi, both finite. */
+    /**
+     * Scale for a range, per the format's signedness; lo <= hi, both finite. An asymmetric range
+     * wider than Float.MAX_VALUE (its width overflows) is rejected rather than given an infinite scale.
+     */
     public static float scale(QuantFormat format, float lo, float hi) {
         float s = format.symmetric()
                 ? Math.max(Math.abs(lo), Math.abs(hi)) / format.qmax()
                 : (Math.max(hi, 0f) - Math.min(lo, 0f)) / format.qmax();
+        if (!Float.isFinite(s)) throw new IllegalArgumentException("range [" + lo + ", " + hi + "] is too wide for a float scale");
         return Math.max(s, MIN_SCALE);
     }
 

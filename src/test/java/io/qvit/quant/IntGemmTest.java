@@ -19,66 +19,69 @@ class IntGemmTest {
             return new Operand(x, p, codes, PackedCodes.pack(codes, rows, k, f));
         }
 
-        int zero(int row) {
-            return params.zeroPoints()[params.groups() == 1 ? 0 : row];
-        }
-
         float[] fakeQuant() {
             return new UniformQuantizer(params).dequantize(codes);
         }
     }
 
     /**
-     * W4A8, W4A4, W8A8, W8A4 and random widths of 2..8 bits, both signednesses, per-tensor or
-     * per-token activations and per-tensor or per-channel weights, at ragged shapes: the int32 sums
-     * equal a long-precision reference bit for bit, and the float output agrees with
-     * fakeQuant(x) fakeQuant(W)^T + b computed in double to {@code 8 * 2^-24 * (sum_k |a_k w_k| + |b|)}:
-     * both sides round the same exact value a few times at fp32 precision (the dequantized operands
-     * once each, the epilogue's int-to-float conversion, two multiplies and an add), so this bound
-     * leaves a margin of about 2 and no quantization error is hidden in it.
+     * W4A8, W4A4, W8A8, W8A4 and a random pair of widths at every shape, and every pair of widths
+     * 2..8 at a small odd-K shape; the case number picks both signednesses and both granularities
+     * (per-tensor or per-token activations, per-tensor or per-channel weights), so all 16
+     * combinations occur. The int32 sums equal a long-precision reference bit for bit, and the
+     * float output agrees with fakeQuant(x) fakeQuant(W)^T + b computed in double to
+     * {@code 8 * 2^-24 * (sum_k |a_k w_k| + |b|)}: both sides round the same exact value a few times
+     * at fp32 precision (the dequantized operands once each, the epilogue's int-to-float
+     * conversion, two multiplies and an add), so the bound leaves a margin of about 2 and hides no
+     * quantization error (a 2e-6 relative slip in the epilogue fails it).
      */
     @Test
     void integerPathIsExactAndMatchesFakeQuant() {
         SplittableRandom rnd = TestRandom.random("intgemm");
-        int[][] widths = {{8, 4}, {4, 4}, {8, 8}, {4, 8}, {2 + rnd.nextInt(7), 2 + rnd.nextInt(7)}};
+        int c = 0;
         for (int[] shape : SHAPES) {
-            for (int[] bits : widths) {
-                int m = shape[0], n = shape[1], k = shape[2];
-                QuantFormat fa = new QuantFormat(bits[0], rnd.nextBoolean()), fw = new QuantFormat(bits[1], rnd.nextBoolean());
-                Granularity ga = rnd.nextBoolean() ? Granularity.PER_TOKEN : Granularity.PER_TENSOR;
-                Granularity gw = rnd.nextBoolean() ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
-                String what = "M,N,K=" + m + "," + n + "," + k + " a " + fa + " " + ga + ", w " + fw + " " + gw + seedNote();
-                float[] xv = TestRandom.uniform(rnd, m * k, 3f);
-                if (!fa.symmetric()) for (int i = 0; i < xv.length; i++) xv[i] += 1.5f; // off-centre, so zero points are not trivial
-                Operand a = Operand.of("x", xv, m, k, fa, ga);
-                Operand w = Operand.of("w", TestRandom.uniform(rnd, n * k, 0.1f), n, k, fw, gw);
-                float[] bias = TestRandom.uniform(rnd, n, 0.5f);
+            int[][] widths = {{8, 4}, {4, 4}, {8, 8}, {4, 8}, {2 + rnd.nextInt(7), 2 + rnd.nextInt(7)}};
+            for (int[] bits : widths) check(rnd, shape[0], shape[1], shape[2], bits[0], bits[1], c++);
+        }
+        for (int ba = 2; ba <= 8; ba++) {
+            for (int bw = 2; bw <= 8; bw++) check(rnd, 7, 5, 33, ba, bw, c++);
+        }
+    }
 
-                int[] acc = IntGemm.accumulate(a.packed(), a.params(), w.packed(), w.params());
-                float[] y = IntGemm.matmul(a.packed(), a.params(), w.packed(), w.params(), bias);
-                float[] xa = a.fakeQuant(), xw = w.fakeQuant();
-                int bad = 0;
-                StringBuilder first = new StringBuilder();
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        long exact = 0;
-                        double ref = bias[j], mag = Math.abs(bias[j]);
-                        for (int c = 0; c < k; c++) {
-                            exact += (long) (a.codes()[i * k + c] - a.zero(i)) * (w.codes()[j * k + c] - w.zero(j));
-                            double t = (double) xa[i * k + c] * xw[j * k + c];
-                            ref += t;
-                            mag += Math.abs(t);
-                        }
-                        double tol = 8 * 0x1p-24 * mag;
-                        int o = i * n + j;
-                        if ((acc[o] != exact || !(Math.abs(y[o] - ref) <= tol)) && bad++ < 5) {
-                            first.append(String.format("%n  [%d,%d] int %d vs %d, float %.9g vs %.9g (tol %.3g)", i, j, acc[o], exact, y[o], ref, tol));
-                        }
-                    }
+    private static void check(SplittableRandom rnd, int m, int n, int k, int bitsA, int bitsW, int c) {
+        QuantFormat fa = new QuantFormat(bitsA, (c & 1) != 0), fw = new QuantFormat(bitsW, (c & 2) != 0);
+        Granularity ga = (c & 4) != 0 ? Granularity.PER_TOKEN : Granularity.PER_TENSOR;
+        Granularity gw = (c & 8) != 0 ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
+        String what = "M,N,K=" + m + "," + n + "," + k + " a " + fa + " " + ga + ", w " + fw + " " + gw + seedNote();
+        float[] xv = TestRandom.uniform(rnd, m * k, 3f);
+        if (!fa.symmetric()) for (int i = 0; i < xv.length; i++) xv[i] += 1.5f; // off-centre, so zero points are not trivial
+        Operand a = Operand.of("x", xv, m, k, fa, ga);
+        Operand w = Operand.of("w", TestRandom.uniform(rnd, n * k, 0.1f), n, k, fw, gw);
+        float[] bias = TestRandom.uniform(rnd, n, 0.5f);
+
+        int[] acc = IntGemm.accumulate(a.packed(), a.params(), w.packed(), w.params());
+        float[] y = IntGemm.matmul(a.packed(), a.params(), w.packed(), w.params(), bias);
+        float[] xa = a.fakeQuant(), xw = w.fakeQuant();
+        int bad = 0;
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long exact = 0;
+                double ref = bias[j], mag = Math.abs(bias[j]);
+                for (int p = 0; p < k; p++) {
+                    exact += (long) (a.codes()[i * k + p] - a.params().zeroPointOfRow(i)) * (w.codes()[j * k + p] - w.params().zeroPointOfRow(j));
+                    double t = (double) xa[i * k + p] * xw[j * k + p];
+                    ref += t;
+                    mag += Math.abs(t);
                 }
-                if (bad > 0) fail(what + ": " + bad + " of " + m * n + " outputs off" + first);
+                double tol = 8 * 0x1p-24 * mag;
+                int o = i * n + j;
+                if ((acc[o] != exact || !(Math.abs(y[o] - ref) <= tol)) && bad++ < 5) {
+                    first.append(String.format("%n  [%d,%d] int %d vs %d, float %.9g vs %.9g (tol %.3g)", i, j, acc[o], exact, y[o], ref, tol));
+                }
             }
         }
+        if (bad > 0) fail(what + ": " + bad + " of " + m * n + " outputs off" + first);
     }
 
     @Test

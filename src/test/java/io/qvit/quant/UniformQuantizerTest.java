@@ -90,6 +90,9 @@ class UniformQuantizerTest {
                 for (int i = 0; i < tiny.length; i++) assertTrue(Math.abs(back[i] - tiny[i]) <= QuantRules.MIN_SCALE, f + ": " + tiny[i] + " became " + back[i]);
             }
         }
+        // The other extreme: a range whose width overflows float has no finite scale.
+        assertThrows(IllegalArgumentException.class, () -> QuantRules.scale(QuantFormat.asymmetric(8), -3e38f, 3e38f));
+        assertEquals(3e38f / 127, QuantRules.scale(QuantFormat.symmetric(8), -3e38f, 3e38f));
     }
 
     @Test
