@@ -2,30 +2,25 @@ package io.qvit.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.qvit.testsupport.TestRandom;
 import java.util.SplittableRandom;
 
 /**
- * Test helpers in the manner of llm.c's validate_result: fresh random inputs per run (the seed goes
- * into every failure message) and an element-wise check {@code |got - ref| <= atol + rtol*|ref|}
+ * Test helpers in the manner of llm.c's validate_result: fresh random inputs per run from
+ * {@link TestRandom} and an element-wise check {@code |got - ref| <= atol + rtol*|ref|}
  * that prints the first mismatches.
  */
 final class Check {
     private Check() {}
 
-    static final long SEED = Long.getLong("qvit.test.seed", System.nanoTime());
+    static final long SEED = TestRandom.SEED;
 
     static SplittableRandom random(String test) {
-        return new SplittableRandom(SEED ^ test.hashCode());
+        return TestRandom.random(test);
     }
 
-    /** Uniform in [-scale, scale] but never within scale/64 of zero, so no product vanishes by accident. */
     static float[] uniform(SplittableRandom rnd, int n, float scale) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            double u = rnd.nextDouble(1.0 / 64, 1.0);
-            v[i] = (float) ((rnd.nextBoolean() ? u : -u) * scale);
-        }
-        return v;
+        return TestRandom.uniform(rnd, n, scale);
     }
 
     static void close(String what, double[] ref, float[] got, double atol, double rtol) {

@@ -1,0 +1,71 @@
+package io.qvit.quant;
+
+import java.util.stream.IntStream;
+
+/**
+ * CPU reference of the quantized linear layer {@code y[M, N] = x[M, K] W[N, K]^T + b} from codes:
+ * {@code y[m,n] = sa[m] * sw[n] * sum_k (qa[m,k] - za[m]) (qw[n,k] - zw[n]) + b[n]}. The sum is
+ * taken in int32 as {@code sum_k qa*qw}, then corrected with the row sum of qa, the row sum of qw
+ * (a column of W^T) and {@code K*za*zw}; the float epilogue follows {@link QuantRules#epilogue}.
+ * Activations are per-tensor or per-token, weights per-tensor or per-channel; any widths of 2 to 8
+ * bits and either signedness. Rows of the output are independent, so the result does not depend on
+ * the thread count.
+ */
+public final class IntGemm {
+    private IntGemm() {}
+
+    /** The zero-point-corrected int32 sums [M, N]: exactly {@code sum_k (qa - za)(qw - zw)}. */
+    public static int[] accumulate(PackedCodes a, QuantParams pa, PackedCodes w, QuantParams pw) {
+        check(a, pa, w, pw);
+        int m = a.rows(), n = w.rows(), k = a.k();
+        int[] wq = w.unpack(); // a reference, not a kernel: one int per weight code while it runs
+        int[] wSum = new int[n];
+        for (int j = 0; j < n; j++) {
+            for (int c = 0; c < k; c++) wSum[j] += wq[j * k + c];
+        }
+        int[] acc = new int[m * n];
+        IntStream.range(0, m).parallel().forEach(i -> {
+            int[] qa = new int[k];
+            a.unpackRow(i, qa);
+            int aSum = 0;
+            for (int c = 0; c < k; c++) aSum += qa[c];
+            int za = pa.zeroPointOfRow(i);
+            for (int j = 0; j < n; j++) {
+                int dot = 0;
+                for (int c = 0, base = j * k; c < k; c++) dot += qa[c] * wq[base + c];
+                int zw = pw.zeroPointOfRow(j);
+                acc[i * n + j] = dot - za * wSum[j] - zw * aSum + k * za * zw;
+            }
+        });
+        return acc;
+    }
+
+    /** The float output [M, N]; bias has N entries, or is null for none. */
+    public static float[] matmul(PackedCodes a, QuantParams pa, PackedCodes w, QuantParams pw, float[] bias) {
+        int m = a.rows(), n = w.rows();
+        if (bias != null && bias.length != n) throw new IllegalArgumentException("bias has " + bias.length + " entries for " + n + " outputs");
+        int[] acc = accumulate(a, pa, w, pw);
+        float[] y = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            float sa = pa.scaleOfRow(i);
+            for (int j = 0; j < n; j++) {
+                y[i * n + j] = QuantRules.epilogue(acc[i * n + j], sa, pw.scaleOfRow(j), bias == null ? 0f : bias[j]);
+            }
+        }
+        return y;
+    }
+
+    private static void check(PackedCodes a, QuantParams pa, PackedCodes w, QuantParams pw) {
+        if (a.k() != w.k()) throw new IllegalArgumentException("activations have K = " + a.k() + ", weights K = " + w.k());
+        if (!a.format().equals(pa.format()) || !w.format().equals(pw.format())) throw new IllegalArgumentException("codes and params have different formats");
+        if (pa.granularity() == Granularity.PER_CHANNEL || (pa.groups() != 1 && pa.groups() != a.rows())) {
+            throw new IllegalArgumentException("activation params must be per-tensor or per-token over " + a.rows() + " rows");
+        }
+        if (pw.granularity() == Granularity.PER_TOKEN || (pw.groups() != 1 && pw.groups() != w.rows())) {
+            throw new IllegalArgumentException("weight params must be per-tensor or per-channel over " + w.rows() + " rows");
+        }
+        // |qa - za| <= qmax - qmin and likewise for weights, so this bounds the exact sum: it fits int32.
+        long bound = (long) a.k() * (pa.format().qmax() - pa.format().qmin()) * (pw.format().qmax() - pw.format().qmin());
+        if (bound > Integer.MAX_VALUE) throw new IllegalArgumentException("K = " + a.k() + " could overflow int32 accumulation at these widths");
+    }
+}
