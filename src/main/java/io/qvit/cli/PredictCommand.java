@@ -11,6 +11,7 @@ import io.qvit.inference.Classifier;
 import io.qvit.inference.TopK;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
+import io.qvit.quant.model.QuantConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class PredictCommand implements Command {
 
     @Override
     public Options options() {
-        Options o = CliOptions.modelHints(CliOptions.device(new Options()));
+        Options o = QuantOptions.add(CliOptions.modelHints(CliOptions.device(new Options())));
         o.addOption(Option.builder("m").longOpt("model").hasArg().argName("MODEL").required()
                 .desc("a .safetensors or .pth checkpoint, or hf:timm/NAME.TAG").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.csv")
@@ -62,6 +63,7 @@ final class PredictCommand implements Command {
             throw new ParseException("give the images: files, folders, or a labelled CSV list");
         int batch = CliOptions.positiveInt(line, "batch", 32);
         Path out = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : null;
+        QuantConfig quant = QuantOptions.config(line);
         LoadedModel loaded = ModelLoader.load(line.getOptionValue("model"), CliOptions.hints(line), TextProgressBar.onStderr());
         List<Sample> samples = Datasets.fromArguments(line.getArgList());
         int classes = loaded.definition().config().numClasses();
@@ -71,7 +73,8 @@ final class PredictCommand implements Command {
         List<String> rows = new ArrayList<>();
         int[] counts = new int[3]; // labelled, top-1 hits, top-5 hits
         List<ImageBatches.Failure> failures;
-        try (Backend backend = CliOptions.backend(line); Classifier classifier = new Classifier(loaded, backend)) {
+        try (Backend backend = CliOptions.backend(line);
+             Classifier classifier = quant == null ? new Classifier(loaded, backend) : QuantOptions.classifier(line, quant, loaded, backend)) {
             System.err.printf("predict: %s on %s, %d images, batch %d%n", loaded.definition().name(), backend.description(),
                     samples.size(), batch);
             BatchProgress progress = new BatchProgress("predict", samples.size());

@@ -27,17 +27,39 @@ public final class Classifier implements AutoCloseable {
 
     private final ModelDefinition definition;
     private final EvalTransform transform;
-    private final VisionTransformer model;
+    private final Forward model;
+    private final AutoCloseable owned;
+
+    /** A batched forward pass over preprocessed images: the fp32 model's, or a quantized one's. */
+    @FunctionalInterface
+    public interface Forward {
+        VisionTransformer.Output forward(float[] images, int batch);
+    }
 
     public Classifier(LoadedModel loaded, Backend backend) {
-        definition = loaded.definition();
+        this(checked(loaded.definition()), new VisionTransformer(loaded.definition().config(), loaded.weights(), backend));
+    }
+
+    private Classifier(ModelDefinition definition, VisionTransformer model) {
+        this(definition, model::forward, model);
+    }
+
+    /** Any forward pass of this model definition; {@code owned} is closed with the classifier. */
+    public Classifier(ModelDefinition definition, Forward model, AutoCloseable owned) {
+        this.definition = checked(definition);
+        transform = new EvalTransform(definition.pretrained().preprocessing());
+        this.model = model;
+        this.owned = owned;
+    }
+
+    /** The definition, once its preprocessing is known to fit the network (checked before any model is built). */
+    private static ModelDefinition checked(ModelDefinition definition) {
         Preprocessing pre = definition.pretrained().preprocessing();
         int size = definition.config().imgSize();
         if (pre.height() != size || pre.width() != size)
             throw new QvitException(definition.name() + ": its pretrained_cfg input size " + pre.height() + "x" + pre.width()
                     + " differs from the network's " + size + "x" + size + "; fix input_size in the config");
-        transform = new EvalTransform(pre);
-        model = new VisionTransformer(definition.config(), loaded.weights(), backend);
+        return definition;
     }
 
     public ModelDefinition definition() {
@@ -62,6 +84,10 @@ public final class Classifier implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the model failed", e);
+        }
     }
 }

@@ -1,0 +1,97 @@
+package io.qvit.cli;
+
+import io.qvit.QvitException;
+import io.qvit.backend.Backend;
+import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.data.Datasets;
+import io.qvit.data.Sample;
+import io.qvit.inference.Classifier;
+import io.qvit.model.LoadedModel;
+import io.qvit.quant.model.CalibratedModel;
+import io.qvit.quant.model.Calibrator;
+import io.qvit.quant.model.FakeQuantModel;
+import io.qvit.quant.model.QuantConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** Quantizing a model on the fly: the preset, bit overrides and calibration images of a command line. */
+final class QuantOptions {
+    private QuantOptions() {}
+
+    static Options add(Options o) {
+        o.addOption(Option.builder().longOpt("preset").hasArg().argName("P")
+                .desc("quantize on the fly (fake-quant simulation): " + String.join(", ", QuantConfig.presetNames())).build());
+        o.addOption(Option.builder().longOpt("wbits").hasArg().argName("B").desc("weight bits, 2-8 or 32 (float); overrides the preset").build());
+        o.addOption(Option.builder().longOpt("abits").hasArg().argName("B")
+                .desc("activation bits, 2-8 or 32; also attention and softmax bits unless given").build());
+        o.addOption(Option.builder().longOpt("attn-bits").hasArg().argName("B").desc("bits of Q, K and V").build());
+        o.addOption(Option.builder().longOpt("softmax-bits").hasArg().argName("B").desc("bits of the attention probabilities").build());
+        o.addOption(Option.builder().longOpt("calib").hasArg().argName("LIST_OR_DIR").desc("calibration images (needed with --preset or bits)").build());
+        o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
+                .desc("calibration images to use (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
+        o.addOption(Option.builder().longOpt("calib-seed").hasArg().argName("S").desc("draw the calibration images at random with this seed").build());
+        return o;
+    }
+
+    /** The configuration the options ask for, or null when they ask for no quantization. */
+    static QuantConfig config(CommandLine line) {
+        boolean any = line.hasOption("preset") || line.hasOption("wbits") || line.hasOption("abits")
+                || line.hasOption("attn-bits") || line.hasOption("softmax-bits");
+        if (!any) {
+            if (line.hasOption("calib")) throw new QvitException("--calib needs --preset (or --wbits/--abits) to say what to quantize");
+            return null;
+        }
+        QuantConfig base = QuantConfig.preset("fp32");
+        if (line.hasOption("preset")) {
+            try {
+                base = QuantConfig.preset(line.getOptionValue("preset"));
+            } catch (QvitException e) {
+                throw new QvitException("--preset: " + e.getMessage());
+            }
+        }
+        int a = bits(line, "abits", base.activationBits());
+        boolean aGiven = line.hasOption("abits");
+        return new QuantConfig(bits(line, "wbits", base.weightBits()), a,
+                bits(line, "attn-bits", aGiven ? a : base.attentionBits()), bits(line, "softmax-bits", aGiven ? a : base.softmaxBits()));
+    }
+
+    /** A classifier running the model calibrated as the options say. */
+    static Classifier classifier(CommandLine line, QuantConfig quant, LoadedModel loaded, Backend backend) {
+        if (!(backend instanceof CpuBackend cpu)) throw new QvitException("--preset runs on the CPU backend only; use --device cpu");
+        String calib = line.getOptionValue("calib");
+        if (calib == null) throw new QvitException("--preset needs --calib LIST_OR_DIR: the images to calibrate on");
+        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(calib)));
+        int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
+        if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
+        List<Sample> chosen = samples.subList(0, Math.min(count, samples.size()));
+        System.err.printf("predict: calibrating %s on %d images of %s%n", quant, chosen.size(), calib);
+        CalibratedModel model = Calibrator.calibrate(loaded, quant, chosen, cpu);
+        return FakeQuantModel.classifier(loaded.definition(), model, cpu);
+    }
+
+    private static long seed(CommandLine line) {
+        String v = line.getOptionValue("calib-seed");
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new QvitException("--calib-seed must be a whole number, not '" + v + "'");
+        }
+    }
+
+    private static int bits(CommandLine line, String option, int fallback) {
+        String v = line.getOptionValue(option);
+        if (v == null) return fallback;
+        try {
+            int b = Integer.parseInt(v.trim());
+            if (QuantConfig.isFloat(b) || (b >= 2 && b <= 8)) return b;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new QvitException("--" + option + " must be 2 to 8, or 32 for float, not '" + v + "'");
+    }
+}

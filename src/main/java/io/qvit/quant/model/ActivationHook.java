@@ -1,0 +1,18 @@
+package io.qvit.quant.model;
+
+/**
+ * What the forward does with each quantizable activation: calibration observes it, the
+ * fake-quant model replaces it by its quantized-then-dequantized values.
+ */
+@FunctionalInterface
+public interface ActivationHook {
+    /** Nothing: the fp32 model. */
+    ActivationHook NONE = (key, x, cols) -> x;
+
+    /**
+     * @param x    the activation, row-major {@code [x.length / cols, cols]} (for {@link Site#PROBS},
+     *             {@code [batch, heads, tokens, tokens]} with cols = tokens)
+     * @return the values the model goes on with (may be x itself)
+     */
+    float[] apply(ActivationKey key, float[] x, int cols);
+}

@@ -1,0 +1,28 @@
+package io.qvit.quant.model;
+
+import io.qvit.model.ModelWeights;
+import io.qvit.model.VitConfig;
+import io.qvit.quant.QuantParams;
+import java.util.Map;
+
+/**
+ * Everything a quantized forward needs, fixed by calibration: the fp32 weights after the LayerNorm
+ * reparameterisation (not yet quantized), the per-channel params of every quantized weight by
+ * timm name, the per-tensor params of every uniformly quantized activation, and the log-sqrt(2)
+ * scale of every block's probabilities. Tensors left in float have no entry. The maps are
+ * unmodifiable; the params' arrays are shared, not to be written.
+ */
+public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights weights,
+                              Map<String, QuantParams> weightParams,
+                              Map<ActivationKey, QuantParams> activationParams,
+                              Map<ActivationKey, Float> softmaxScales) {
+    public CalibratedModel {
+        // the forward quantizes activations chunk by chunk, which only per-tensor params allow
+        activationParams.forEach((key, p) -> {
+            if (p.groups() != 1) throw new IllegalArgumentException(key + " has " + p.groups() + " scales; activations are per-tensor");
+        });
+        weightParams = Map.copyOf(weightParams);
+        activationParams = Map.copyOf(activationParams);
+        softmaxScales = Map.copyOf(softmaxScales);
+    }
+}

@@ -1,0 +1,81 @@
+package io.qvit.quant.model;
+
+import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.inference.Classifier;
+import io.qvit.model.ModelDefinition;
+import io.qvit.model.ModelWeights;
+import io.qvit.model.VisionTransformer;
+import io.qvit.quant.Log2Quantizer;
+import io.qvit.quant.QuantParams;
+import io.qvit.quant.UniformQuantizer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+
+/**
+ * The calibrated model simulated in float: weights quantized then dequantized once, at
+ * construction; activations quantized then dequantized on the host as they pass each {@link Site}.
+ * The float products run on the CPU backend. Not thread-safe: one forward at a time.
+ */
+public final class FakeQuantModel implements AutoCloseable {
+    private static final int CHUNK = 1 << 15;
+    private final HookedVit vit;
+
+    public FakeQuantModel(CalibratedModel model, CpuBackend backend) {
+        vit = new HookedVit(model.config(), fakeQuantWeights(model), backend, hook(model));
+    }
+
+    /** A classifier of image files running the calibrated model; closing it releases the model. */
+    public static Classifier classifier(ModelDefinition definition, CalibratedModel model, CpuBackend backend) {
+        FakeQuantModel m = new FakeQuantModel(model, backend);
+        return new Classifier(definition, m::forward, m);
+    }
+
+    /** Logits and features of a batch of preprocessed images {@code [batch, 3, S, S]}. */
+    public VisionTransformer.Output forward(float[] images, int batch) {
+        return vit.forward(images, batch);
+    }
+
+    private static ModelWeights fakeQuantWeights(CalibratedModel model) {
+        Map<String, float[]> replaced = new HashMap<>();
+        for (Map.Entry<String, QuantParams> e : model.weightParams().entrySet())
+            replaced.put(e.getKey(), new UniformQuantizer(e.getValue()).fakeQuant(e.getKey(), model.weights().get(e.getKey()).data()));
+        return model.weights().withParams(replaced);
+    }
+
+    private static ActivationHook hook(CalibratedModel model) {
+        Map<ActivationKey, UniformQuantizer> uniform = new HashMap<>();
+        model.activationParams().forEach((k, p) -> uniform.put(k, new UniformQuantizer(p)));
+        Map<ActivationKey, Log2Quantizer> log2 = new HashMap<>();
+        int bits = model.quant().softmaxBits();
+        model.softmaxScales().forEach((k, s) -> log2.put(k, new Log2Quantizer(bits, Log2Quantizer.Base.SQRT_TWO, s)));
+        return (key, x, cols) -> {
+            UniformQuantizer u = uniform.get(key);
+            if (u != null) return inParallel(x, cols, part -> u.fakeQuant(key.toString(), part));
+            Log2Quantizer l = log2.get(key);
+            return l == null ? x : inParallel(x, cols, part -> l.fakeQuant(key.toString(), part));
+        };
+    }
+
+    /**
+     * A per-tensor quantizer applied to row-aligned chunks of x in parallel (the same values as
+     * applied to x whole), into a new array: x may be the caller's image batch.
+     */
+    private static float[] inParallel(float[] x, int cols, UnaryOperator<float[]> quantizer) {
+        float[] out = new float[x.length];
+        int chunk = Math.max(1, CHUNK / cols) * cols, chunks = (x.length + chunk - 1) / chunk;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int from = c * chunk;
+            float[] q = quantizer.apply(Arrays.copyOfRange(x, from, Math.min(x.length, from + chunk)));
+            System.arraycopy(q, 0, out, from, q.length);
+        });
+        return out;
+    }
+
+    @Override
+    public void close() {
+        vit.close();
+    }
+}

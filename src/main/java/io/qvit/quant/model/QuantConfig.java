@@ -1,0 +1,77 @@
+package io.qvit.quant.model;
+
+import io.qvit.QvitException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Bit widths of one quantization setting; {@link #FLOAT} (32) leaves that group of tensors in fp32,
+ * so each group can be switched off on its own. Which tensor falls in which group is {@link Site}'s
+ * and {@link WeightLayer}'s business.
+ *
+ * @param weightBits    every linear layer's weights (patch embedding, qkv, proj, fc1, fc2, head)
+ * @param activationBits the inputs of those layers except the patch embedding's
+ * @param attentionBits Q, K and V, the operands of Q·K^T and P·V
+ * @param softmaxBits   the post-softmax probabilities P (log-sqrt(2) codes)
+ */
+public record QuantConfig(int weightBits, int activationBits, int attentionBits, int softmaxBits) {
+    public static final int FLOAT = 32;
+    /** The patch embedding's input (the normalised image) whenever activations are quantized, as the issue asks. */
+    public static final int PATCH_INPUT_BITS = 8;
+
+    private static final Map<String, QuantConfig> PRESETS = new LinkedHashMap<>();
+
+    static {
+        PRESETS.put("fp32", new QuantConfig(FLOAT, FLOAT, FLOAT, FLOAT));
+        for (String p : new String[] {"w8a8", "w6a6", "w4a8", "w8a4", "w4a4"}) {
+            int w = p.charAt(1) - '0', a = p.charAt(3) - '0';
+            PRESETS.put(p, of(w, a));
+        }
+    }
+
+    public QuantConfig {
+        check("weight", weightBits);
+        check("activation", activationBits);
+        check("attention", attentionBits);
+        check("softmax", softmaxBits);
+    }
+
+    /** Weights at w bits, every activation (attention operands and probabilities included) at a bits. */
+    public static QuantConfig of(int w, int a) {
+        return new QuantConfig(w, a, a, a);
+    }
+
+    /** A preset by name; an unknown name is an error that lists the presets. */
+    public static QuantConfig preset(String name) {
+        QuantConfig c = PRESETS.get(name);
+        if (c == null) throw new QvitException("unknown quantization preset '" + name + "'; presets: " + String.join(", ", PRESETS.keySet()));
+        return c;
+    }
+
+    public static Iterable<String> presetNames() {
+        return PRESETS.keySet();
+    }
+
+    public static boolean isFloat(int bits) {
+        return bits == FLOAT;
+    }
+
+    /** Whether anything is quantized at all. */
+    public boolean quantizes() {
+        return !(isFloat(weightBits) && isFloat(activationBits) && isFloat(attentionBits) && isFloat(softmaxBits));
+    }
+
+    @Override
+    public String toString() {
+        return "w" + name(weightBits) + "a" + name(activationBits) + " attention " + name(attentionBits) + " softmax " + name(softmaxBits);
+    }
+
+    private static String name(int bits) {
+        return isFloat(bits) ? "fp32" : Integer.toString(bits);
+    }
+
+    private static void check(String what, int bits) {
+        if (!isFloat(bits) && (bits < 2 || bits > 8))
+            throw new QvitException(what + " bits must be 2 to 8, or " + FLOAT + " for float, got " + bits);
+    }
+}
