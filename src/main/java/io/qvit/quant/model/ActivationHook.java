@@ -6,9 +6,6 @@ package io.qvit.quant.model;
  */
 @FunctionalInterface
 public interface ActivationHook {
-    /** Nothing: the fp32 model. */
-    ActivationHook NONE = (key, x, cols) -> x;
-
     /**
      * @param x    the activation, row-major {@code [x.length / cols, cols]} (for {@link Site#PROBS},
      *             {@code [batch, heads, tokens, tokens]} with cols = tokens)
