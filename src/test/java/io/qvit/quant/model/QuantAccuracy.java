@@ -14,7 +14,8 @@ import java.util.List;
  * them and on the rest, for each preset given.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt) \
+ * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat target/cp.txt) \
  *   io.qvit.quant.model.QuantAccuracy MODEL.safetensors LABELS.csv fp32 w8a8 w6a6 w4a4
  * </pre>
  */
