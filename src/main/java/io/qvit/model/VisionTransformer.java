@@ -2,8 +2,6 @@ package io.qvit.model;
 
 import io.qvit.backend.Backend;
 import io.qvit.backend.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * timm's VisionTransformer forward pass (ViT, DeiT, distilled DeiT, DeiT3), written once against
@@ -18,38 +16,12 @@ public final class VisionTransformer implements AutoCloseable {
 
     private final VitConfig cfg;
     private final Backend backend;
-    private final List<Tensor> owned = new ArrayList<>();
-    private final Tensor patchW, patchB, pos, normW, normB, headW, headB, headDistW, headDistB;
-    private final List<Tensor> prefix = new ArrayList<>();
-    private final Block[] blocks;
-
-    private record Block(Tensor norm1W, Tensor norm1B, Tensor qkvW, Tensor qkvB, Tensor projW, Tensor projB, Tensor ls1,
-                         Tensor norm2W, Tensor norm2B, Tensor fc1W, Tensor fc1B, Tensor fc2W, Tensor fc2B, Tensor ls2) {}
+    private final VitParameters params;
 
     public VisionTransformer(VitConfig cfg, ModelWeights w, Backend backend) {
         this.cfg = cfg;
         this.backend = backend;
-        patchW = upload(w, "patch_embed.proj.weight");
-        patchB = upload(w, "patch_embed.proj.bias");
-        prefix.add(upload(w, "cls_token"));
-        if (cfg.distilled()) prefix.add(upload(w, "dist_token"));
-        pos = upload(w, "pos_embed");
-        blocks = new Block[cfg.depth()];
-        for (int i = 0; i < blocks.length; i++) {
-            String b = "blocks." + i + ".";
-            blocks[i] = new Block(upload(w, b + "norm1.weight"), upload(w, b + "norm1.bias"),
-                    upload(w, b + "attn.qkv.weight"), uploadOptional(w, b + "attn.qkv.bias"),
-                    upload(w, b + "attn.proj.weight"), upload(w, b + "attn.proj.bias"), uploadOptional(w, b + "ls1.gamma"),
-                    upload(w, b + "norm2.weight"), upload(w, b + "norm2.bias"),
-                    upload(w, b + "mlp.fc1.weight"), upload(w, b + "mlp.fc1.bias"),
-                    upload(w, b + "mlp.fc2.weight"), upload(w, b + "mlp.fc2.bias"), uploadOptional(w, b + "ls2.gamma"));
-        }
-        normW = upload(w, "norm.weight");
-        normB = upload(w, "norm.bias");
-        headW = upload(w, "head.weight");
-        headB = upload(w, "head.bias");
-        headDistW = uploadOptional(w, "head_dist.weight");
-        headDistB = uploadOptional(w, "head_dist.bias");
+        params = new VitParameters(cfg, w, backend);
     }
 
     public VitConfig config() {
@@ -68,33 +40,33 @@ public final class VisionTransformer implements AutoCloseable {
         int t = cfg.numTokens();
         Tensor x;
         try (Tensor in = backend.fromHost(images, batch, cfg.inChans(), s, s);
-             Tensor patches = backend.patchEmbed(in, patchW, patchB, cfg.patchSize())) {
-            x = backend.assembleTokens(patches, batch, prefix, pos, !cfg.noEmbedClass());
+             Tensor patches = backend.patchEmbed(in, params.patchW, params.patchB, cfg.patchSize())) {
+            x = backend.assembleTokens(patches, batch, params.prefix, params.pos, !cfg.noEmbedClass());
         }
         float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
         try (Tensor tokens = x) {
-            for (Block b : blocks) {
-                try (Tensor h = backend.layerNorm(tokens, b.norm1W, b.norm1B, cfg.normEps());
-                     Tensor qkv = backend.linear(h, b.qkvW, b.qkvB);
+            for (VitParameters.Block b : params.blocks) {
+                try (Tensor h = backend.layerNorm(tokens, b.norm1W(), b.norm1B(), cfg.normEps());
+                     Tensor qkv = backend.linear(h, b.qkvW(), b.qkvB());
                      Tensor a = backend.attention(qkv, batch, t, cfg.numHeads(), scale);
-                     Tensor o = backend.linear(a, b.projW, b.projB)) {
-                    backend.addInPlace(tokens, o, b.ls1);
+                     Tensor o = backend.linear(a, b.projW(), b.projB())) {
+                    backend.addInPlace(tokens, o, b.ls1());
                 }
-                try (Tensor h = backend.layerNorm(tokens, b.norm2W, b.norm2B, cfg.normEps());
-                     Tensor f = backend.linear(h, b.fc1W, b.fc1B)) {
+                try (Tensor h = backend.layerNorm(tokens, b.norm2W(), b.norm2B(), cfg.normEps());
+                     Tensor f = backend.linear(h, b.fc1W(), b.fc1B())) {
                     backend.geluInPlace(f);
-                    try (Tensor g = backend.linear(f, b.fc2W, b.fc2B)) {
-                        backend.addInPlace(tokens, g, b.ls2);
+                    try (Tensor g = backend.linear(f, b.fc2W(), b.fc2B())) {
+                        backend.addInPlace(tokens, g, b.ls2());
                     }
                 }
             }
-            try (Tensor n = backend.layerNorm(tokens, normW, normB, cfg.normEps())) {
+            try (Tensor n = backend.layerNorm(tokens, params.normW, params.normB, cfg.normEps())) {
                 float[] features = head(n, batch, 0, null, null);
-                float[] logits = head(n, batch, 0, headW, headB);
+                float[] logits = head(n, batch, 0, params.headW, params.headB);
                 if (cfg.distilled()) {
                     // timm's VisionTransformerDistilled at inference: the average of both heads and of both tokens
-                    average(features, head(n, batch, 1, null, null));
-                    average(logits, head(n, batch, 1, headDistW, headDistB));
+                    VitParameters.average(features, head(n, batch, 1, null, null));
+                    VitParameters.average(logits, head(n, batch, 1, params.headDistW, params.headDistB));
                 }
                 return new Output(batch, logits, features);
             }
@@ -111,24 +83,8 @@ public final class VisionTransformer implements AutoCloseable {
         }
     }
 
-    private static void average(float[] acc, float[] other) {
-        for (int i = 0; i < acc.length; i++) acc[i] = (acc[i] + other[i]) / 2;
-    }
-
-    private Tensor upload(ModelWeights w, String name) {
-        ModelWeights.Param p = w.get(name);
-        Tensor t = backend.fromHost(p.data(), p.shape());
-        owned.add(t);
-        return t;
-    }
-
-    private Tensor uploadOptional(ModelWeights w, String name) {
-        return w.has(name) ? upload(w, name) : null;
-    }
-
     @Override
     public void close() {
-        owned.forEach(Tensor::close);
-        owned.clear();
+        params.close();
     }
 }
