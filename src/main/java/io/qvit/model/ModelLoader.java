@@ -38,8 +38,9 @@ public final class ModelLoader {
         }
         Path file = Path.of(spec);
         if (!Files.isRegularFile(file))
-            throw new QvitException("model '" + spec + "' is neither a checkpoint file nor an hf: spec; give a .safetensors or"
-                    + " .pth file, or hf:timm/<name>.<tag> (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
+            throw new QvitException("model '" + spec + "': " + (Files.exists(file) ? "is not a file" : "no such file (looked at "
+                    + file.toAbsolutePath().normalize() + ")") + "; give a .safetensors or .pth file, or hf:timm/<name>.<tag>"
+                    + " (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
         return loadFile(file, hints);
     }
 
