@@ -3,6 +3,7 @@ package io.qvit.ood;
 import io.qvit.QvitException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * ReAct + Energy (Sun et al. 2021) as OpenOOD's ReactPostprocessor computes it: features are clipped
@@ -57,11 +58,11 @@ final class ReactScore implements OodScore {
                     + x[0].length + "; score features of the model it was fitted on");
         }
         double[] s = new double[x.length];
-        double[] clipped = new double[head.inputDim()];
-        for (int i = 0; i < x.length; i++) {
+        IntStream.range(0, x.length).parallel().forEach(i -> {
+            double[] clipped = new double[x[i].length];
             for (int j = 0; j < clipped.length; j++) clipped[j] = Math.min(x[i][j], threshold);
             s[i] = LogitFormulas.logSumExp(head.logits(clipped));
-        }
+        });
         return s;
     }
 
