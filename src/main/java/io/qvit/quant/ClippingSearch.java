@@ -1,5 +1,7 @@
 package io.qvit.quant;
 
+import java.util.Arrays;
+
 /**
  * Reconstruction-error search over clipping ranges, as RepQ-ViT calibrates weights and
  * activations: for each group, try {@code alpha * [lo, hi]} for every alpha of a grid and keep the
@@ -45,6 +47,14 @@ public final class ClippingSearch {
             hi[g] = base.hi()[g] * bestAlpha;
         }
         return new Ranges(lo, hi);
+    }
+
+    /** The best clipped range of each row of a row-major {@code [rows, cols]} tensor (weights, per output channel). */
+    public Ranges searchRows(float[] data, int rows) {
+        int cols = data.length / rows;
+        float[][] values = new float[rows][];
+        for (int r = 0; r < rows; r++) values[r] = Arrays.copyOfRange(data, r * cols, (r + 1) * cols);
+        return search(values, Ranges.minMax(data, rows));
     }
 
     /** Sum of squared fake-quantization errors of x under the params of [lo, hi]. */

@@ -106,21 +106,7 @@ public final class CpuBackend implements Backend {
         int gy = h / patch, gx = wd / patch, k = c * patch * patch;
         float[] src = x.data();
         float[] cols = new float[b * gy * gx * k];
-        // im2col: one row per patch, columns in the weight's (c, ky, kx) order.
-        parallel.forRange(b * gy, 1, (from, to) -> {
-            for (int by = from; by < to; by++) {
-                int img = by / gy, py = by % gy;
-                for (int px = 0; px < gx; px++) {
-                    int row = (by * gx + px) * k;
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int ky = 0; ky < patch; ky++) {
-                            int s = ((img * c + ch) * h + py * patch + ky) * wd + px * patch;
-                            System.arraycopy(src, s, cols, row + (ch * patch + ky) * patch, patch);
-                        }
-                    }
-                }
-            }
-        });
+        parallel.forRange(b * gy, 1, (from, to) -> Im2col.rows(src, c, h, wd, patch, cols, from, to));
         return linear(cols, b * gy * gx, k, w, d, bias);
     }
 

@@ -8,6 +8,7 @@ import io.qvit.data.Sample;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
+import io.qvit.model.VitParameters;
 import io.qvit.quant.ClippingSearch;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.MinMaxObserver;
@@ -17,6 +18,7 @@ import io.qvit.quant.QuantRules;
 import io.qvit.quant.RangeObserver;
 import io.qvit.quant.Ranges;
 import io.qvit.quant.SearchObserver;
+import io.qvit.quant.reparam.ActivationSmoothing;
 import io.qvit.quant.reparam.ChannelQuantRange;
 import io.qvit.quant.reparam.LayerNormReparameterizer;
 import io.qvit.quant.reparam.NormSite;
@@ -46,6 +48,8 @@ public final class Calibrator {
     /** Values kept per tensor (or per channel) for the clipping search; more only slows it. */
     private static final int TENSOR_SAMPLES = 1 << 16, CHANNEL_SAMPLES = 4096;
     private static final int BATCH = 8;
+    /** Rows of fc2's input kept for the smoothing search. */
+    private static final int SMOOTHING_ROWS = 2048;
     private static final long SEED = 20231;
 
     private Calibrator() {}
@@ -65,7 +69,9 @@ public final class Calibrator {
 
     /** Calibrates on {@code count} preprocessed images {@code [count, 3, S, S]}. */
     public static CalibratedModel calibrate(VitConfig cfg, ModelWeights weights, QuantConfig quant, float[] images, int count, CpuBackend backend) {
-        Map<ActivationKey, RangeObserver> observers = observe(cfg, weights, quant, images, count, backend);
+        Map<ActivationKey, RangeObserver> observers = new LinkedHashMap<>();
+        Map<ActivationKey, RowSample> smoothed = new LinkedHashMap<>();
+        observe(cfg, weights, quant, images, count, backend, observers, smoothed);
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
         Map<ActivationKey, Float> softmax = new HashMap<>();
         Map<NormSite, ChannelQuantRange> perChannel = new LinkedHashMap<>();
@@ -96,28 +102,56 @@ public final class Calibrator {
                         new float[] {e.getValue().scale()}, new int[] {e.getValue().zeroPoint()}));
             }
         }
-        return new CalibratedModel(cfg, quant, reparameterised, weightParams(cfg, reparameterised, quant), activations, softmax);
+        Map<ActivationKey, float[]> divisors = new HashMap<>();
+        if (!smoothed.isEmpty()) reparameterised = smooth(quant, reparameterised, smoothed, activations, divisors, backend);
+        return new CalibratedModel(cfg, quant, reparameterised, weightParams(cfg, reparameterised, quant), activations, softmax, divisors);
     }
 
-    private static Map<ActivationKey, RangeObserver> observe(VitConfig cfg, ModelWeights weights, QuantConfig quant,
-                                                             float[] images, int count, CpuBackend backend) {
+    /** fc2's input: {@link ActivationSmoothing}'s search per block; returns the weights with fc2 columns scaled. */
+    private static ModelWeights smooth(QuantConfig quant, ModelWeights weights, Map<ActivationKey, RowSample> samples,
+                                       Map<ActivationKey, QuantParams> activations, Map<ActivationKey, float[]> divisors,
+                                       CpuBackend backend) {
+        QuantFormat weightFormat = QuantConfig.isFloat(quant.weightBits()) ? null : QuantFormat.symmetric(quant.weightBits());
+        Map<String, float[]> replaced = new HashMap<>();
+        for (Map.Entry<ActivationKey, RowSample> e : samples.entrySet()) {
+            ActivationKey key = e.getKey();
+            String name = "blocks." + key.block() + ".mlp.fc2.weight";
+            ModelWeights.Param w = weights.get(name);
+            QuantFormat format = key.site().format(quant);
+            ActivationSmoothing.Result r = ActivationSmoothing.search(e.getValue().rows(), e.getValue().channels(), w.data(),
+                    w.shape()[0], format, weightFormat, backend);
+            activations.put(key, QuantParams.fromRanges(format, Granularity.PER_TENSOR, r.range()));
+            if (r.alpha() == 0f) continue;
+            divisors.put(key, r.divisors());
+            replaced.put(name, ActivationSmoothing.scaleColumns(w.data(), w.shape()[0], r.divisors()));
+        }
+        return weights.withParams(replaced);
+    }
+
+    private static void observe(VitConfig cfg, ModelWeights weights, QuantConfig quant, float[] images, int count,
+                                CpuBackend backend, Map<ActivationKey, RangeObserver> observers,
+                                Map<ActivationKey, RowSample> smoothed) {
         if (count <= 0) throw new QvitException("no calibration images");
-        Map<ActivationKey, RangeObserver> observers = new LinkedHashMap<>();
+        int stride = (int) Math.max(1, (long) count * cfg.numTokens() / SMOOTHING_ROWS);
         ActivationHook hook = (key, x, cols) -> {
             int bits = key.site().bits(quant);
             if (QuantConfig.isFloat(bits)) return x;
+            if (key.site() == Site.FC2_INPUT) {
+                smoothed.computeIfAbsent(key, k -> new RowSample(cols, stride)).observe(x);
+                return x;
+            }
             RangeObserver o = observers.computeIfAbsent(key, k -> observer(k.site(), bits, cols));
             o.observe(key.toString(), key.site().postLayerNorm() ? transpose(x, cols) : x);
             return x;
         };
         int len = images.length / count;
-        try (HookedVit vit = new HookedVit(cfg, weights, backend, hook)) {
+        try (VitParameters params = new VitParameters(cfg, weights, backend)) {
+            QuantVit vit = new QuantVit(cfg, params, new HookedOps(cfg, params, backend, hook), backend);
             for (int from = 0; from < count; from += BATCH) {
                 int n = Math.min(BATCH, count - from);
                 vit.forward(Arrays.copyOfRange(images, from * len, (from + n) * len), n);
             }
         }
-        return observers;
     }
 
     private static RangeObserver observer(Site site, int bits, int cols) {
@@ -143,10 +177,7 @@ public final class Calibrator {
         List<String> names = new ArrayList<>(WeightLayer.weightNames(cfg));
         names.parallelStream().forEach(name -> {
             ModelWeights.Param p = weights.get(name);
-            int rows = p.shape()[0], cols = p.data().length / rows;
-            float[][] values = new float[rows][];
-            for (int r = 0; r < rows; r++) values[r] = Arrays.copyOfRange(p.data(), r * cols, (r + 1) * cols);
-            Ranges ranges = search.search(values, Ranges.minMax(p.data(), rows));
+            Ranges ranges = search.searchRows(p.data(), p.shape()[0]);
             params.put(name, QuantParams.fromRanges(format, Granularity.PER_CHANNEL, ranges));
         });
         return params;

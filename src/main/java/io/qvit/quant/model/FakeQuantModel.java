@@ -5,9 +5,11 @@ import io.qvit.inference.Classifier;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VisionTransformer;
+import io.qvit.model.VitParameters;
 import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
+import io.qvit.quant.reparam.ActivationSmoothing;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,10 +23,12 @@ import java.util.stream.IntStream;
  */
 public final class FakeQuantModel implements AutoCloseable {
     private static final int CHUNK = 1 << 15;
-    private final HookedVit vit;
+    private final VitParameters params;
+    private final QuantVit vit;
 
     public FakeQuantModel(CalibratedModel model, CpuBackend backend) {
-        vit = new HookedVit(model.config(), fakeQuantWeights(model), backend, hook(model));
+        params = new VitParameters(model.config(), fakeQuantWeights(model), backend);
+        vit = new QuantVit(model.config(), params, new HookedOps(model.config(), params, backend, hook(model)), backend);
     }
 
     /** A classifier of image files running the calibrated model; closing it releases the model. */
@@ -53,6 +57,8 @@ public final class FakeQuantModel implements AutoCloseable {
         model.softmaxScales().forEach((k, s) -> log2.put(k, new Log2Quantizer(bits, Log2Quantizer.Base.SQRT_TWO, s)));
         return (key, x, cols) -> {
             UniformQuantizer u = uniform.get(key);
+            float[] divisors = model.divisors().get(key);
+            if (divisors != null) x = ActivationSmoothing.divideColumns(x, divisors);
             if (u != null) return inParallel(x, cols, part -> u.fakeQuant(key.toString(), part));
             Log2Quantizer l = log2.get(key);
             return l == null ? x : inParallel(x, cols, part -> l.fakeQuant(key.toString(), part));
@@ -76,6 +82,6 @@ public final class FakeQuantModel implements AutoCloseable {
 
     @Override
     public void close() {
-        vit.close();
+        params.close();
     }
 }

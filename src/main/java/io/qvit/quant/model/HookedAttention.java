@@ -36,7 +36,7 @@ final class HookedAttention {
     }
 
     /** Part {@code which} (0 = Q, 1 = K, 2 = V) of qkv, head-major. */
-    private float[] split(float[] qkv, int which) {
+    float[] split(float[] qkv, int which) {
         float[] out = new float[batch * tokens * dim];
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < tokens; t++)
@@ -50,24 +50,27 @@ final class HookedAttention {
         int base = bh * tokens * headDim, rowBase = bh * tokens * tokens;
         for (int i = 0; i < tokens; i++) {
             int row = rowBase + i * tokens;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < tokens; j++) {
-                float s = dot(q, base + i * headDim, k, base + j * headDim) * scale;
-                p[row + j] = s;
-                max = Math.max(max, s);
-            }
-            double sum = 0;
-            for (int j = 0; j < tokens; j++) {
-                float e = (float) Math.exp(p[row + j] - max);
-                p[row + j] = e;
-                sum += e;
-            }
-            float inv = (float) (1 / sum);
-            for (int j = 0; j < tokens; j++) p[row + j] *= inv;
+            for (int j = 0; j < tokens; j++) p[row + j] = dot(q, base + i * headDim, k, base + j * headDim) * scale;
+            softmaxRow(p, row, tokens);
         }
     }
 
-    private void weightedValues(float[] p, float[] v, float[] out, int bh) {
+    /** p[row .. row + n) = softmax of the scores there, minus their max first, summed in double. */
+    static void softmaxRow(float[] p, int row, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]);
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(p[row + j] - max);
+            p[row + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1 / sum);
+        for (int j = 0; j < n; j++) p[row + j] *= inv;
+    }
+
+    /** out's head bh columns += P · V for every token of that image and head. */
+    void weightedValues(float[] p, float[] v, float[] out, int bh) {
         int b = bh / heads, h = bh % heads, vBase = bh * tokens * headDim, rowBase = bh * tokens * tokens;
         for (int i = 0; i < tokens; i++) {
             int o = (b * tokens + i) * dim + h * headDim;

@@ -1,0 +1,99 @@
+package io.qvit.quant.model;
+
+import io.qvit.quant.Log2Quantizer;
+import io.qvit.quant.QuantParams;
+import io.qvit.quant.QuantRules;
+import io.qvit.quant.UniformQuantizer;
+import java.util.stream.IntStream;
+
+/**
+ * The attention core of the integer path. With Q, K and V quantized: scores are int32 dot products
+ * of zero-point-corrected Q and K codes, scaled by {@code sq·sk} then by {@code 1/sqrt(d)} in fp32;
+ * the softmax is fp32; the probabilities become log-sqrt(2) codes, whose values
+ * ({@link QuantRules#log2Value}: a power of two times s or s/sqrt(2)) weight the
+ * zero-point-corrected V codes in an fp32 sum that is scaled by sv once per output. With attention
+ * left in float (attention bits 32) the operands are the float Q, K, V, as in the simulation.
+ * Same layout and float steps as {@link HookedAttention}.
+ */
+final class IntegerAttention {
+    private final HookedAttention layout;
+    private final int batch, tokens, heads, headDim;
+    private final float scale;
+
+    IntegerAttention(int batch, int tokens, int heads, int dim) {
+        layout = new HookedAttention(batch, tokens, heads, dim);
+        this.batch = batch;
+        this.tokens = tokens;
+        this.heads = heads;
+        this.headDim = dim / heads;
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    float[] run(float[] qkv, QuantizedModel model, int block) {
+        ActivationKey qKey = new ActivationKey(block, Site.Q), kKey = new ActivationKey(block, Site.K),
+                vKey = new ActivationKey(block, Site.V), pKey = new ActivationKey(block, Site.PROBS);
+        QuantParams pq = model.activationParams().get(qKey), pk = model.activationParams().get(kKey),
+                pv = model.activationParams().get(vKey);
+        float[] q = layout.split(qkv, 0), k = layout.split(qkv, 1), v = layout.split(qkv, 2);
+        float[] p = new float[batch * heads * tokens * tokens];
+        if (pq != null && pk != null) {
+            int[] cq = centred(qKey, pq, q), ck = centred(kKey, pk, k);
+            float sqk = pq.scaleOfRow(0) * pk.scaleOfRow(0);
+            IntStream.range(0, batch * heads).parallel().forEach(bh -> integerScores(cq, ck, sqk, p, bh));
+        } else {
+            IntStream.range(0, batch * heads).parallel().forEach(bh -> floatScores(q, k, p, bh));
+        }
+        Float ps = model.softmaxScales().get(pKey);
+        float[] probs = ps == null ? p
+                : new Log2Quantizer(model.quant().softmaxBits(), Log2Quantizer.Base.SQRT_TWO, ps).fakeQuant(pKey.toString(), p);
+        float[] values = v;
+        if (pv != null) {
+            int[] cv = centred(vKey, pv, v);
+            values = new float[cv.length];
+            for (int i = 0; i < cv.length; i++) values[i] = cv[i]; // small integers, exact in fp32
+        }
+        float[] out = new float[batch * tokens * heads * headDim];
+        float[] weighted = values;
+        IntStream.range(0, batch * heads).parallel().forEach(bh -> layout.weightedValues(probs, weighted, out, bh));
+        if (pv != null) {
+            float sv = pv.scaleOfRow(0);
+            for (int i = 0; i < out.length; i++) out[i] *= sv;
+        }
+        return out;
+    }
+
+    /** Codes minus the zero point. */
+    private static int[] centred(ActivationKey key, QuantParams params, float[] x) {
+        int[] c = new UniformQuantizer(params).quantize(key.toString(), x);
+        int z = params.zeroPointOfRow(0);
+        for (int i = 0; i < c.length; i++) c[i] -= z;
+        return c;
+    }
+
+    private void integerScores(int[] q, int[] k, float sqk, float[] p, int bh) {
+        int base = bh * tokens * headDim, rowBase = bh * tokens * tokens;
+        for (int i = 0; i < tokens; i++) {
+            int row = rowBase + i * tokens, qi = base + i * headDim;
+            for (int j = 0; j < tokens; j++) {
+                int kj = base + j * headDim, acc = 0;
+                for (int c = 0; c < headDim; c++) acc += q[qi + c] * k[kj + c];
+                p[row + j] = (float) acc * sqk * scale;
+            }
+            HookedAttention.softmaxRow(p, row, tokens);
+        }
+    }
+
+    private void floatScores(float[] q, float[] k, float[] p, int bh) {
+        int base = bh * tokens * headDim, rowBase = bh * tokens * tokens;
+        for (int i = 0; i < tokens; i++) {
+            int row = rowBase + i * tokens, qi = base + i * headDim;
+            for (int j = 0; j < tokens; j++) {
+                int kj = base + j * headDim;
+                float s = 0;
+                for (int c = 0; c < headDim; c++) s += q[qi + c] * k[kj + c];
+                p[row + j] = s * scale;
+            }
+            HookedAttention.softmaxRow(p, row, tokens);
+        }
+    }
+}

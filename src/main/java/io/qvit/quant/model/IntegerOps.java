@@ -1,0 +1,66 @@
+package io.qvit.quant.model;
+
+import io.qvit.backend.Tensor;
+import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.cpu.CpuTensor;
+import io.qvit.backend.cpu.Im2col;
+import io.qvit.model.ModelWeights;
+import io.qvit.model.VitConfig;
+import io.qvit.quant.IntGemm;
+import io.qvit.quant.PackedCodes;
+import io.qvit.quant.QuantParams;
+import io.qvit.quant.UniformQuantizer;
+import io.qvit.quant.reparam.ActivationSmoothing;
+
+/**
+ * Integer execution of a {@link QuantizedModel}, the CPU reference of the kernels: each layer's input
+ * is divided by its smoothing divisors (fc2's), quantized to per-tensor codes, multiplied with the
+ * packed weight codes in int32 with exact zero-point correction ({@link IntGemm}), and scaled back
+ * with the bias added in the float epilogue. The attention core is {@link IntegerAttention}.
+ */
+final class IntegerOps implements VitOps {
+    private final QuantizedModel model;
+    private final VitConfig cfg;
+    private final CpuBackend backend;
+
+    IntegerOps(QuantizedModel model, CpuBackend backend) {
+        this.model = model;
+        this.cfg = model.config();
+        this.backend = backend;
+    }
+
+    @Override
+    public Tensor patchEmbed(float[] images, int batch) {
+        int s = cfg.imgSize(), p = cfg.patchSize(), k = cfg.inChans() * p * p, patches = batch * (s / p) * (s / p);
+        float[] cols = new float[patches * k];
+        Im2col.rows(images, cfg.inChans(), s, s, p, cols, 0, batch * (s / p));
+        return matmul(WeightLayer.PATCH_EMBED, -1, cols, patches, k);
+    }
+
+    @Override
+    public Tensor linear(WeightLayer layer, int block, Tensor x) {
+        int[] shape = x.shape();
+        int k = shape[shape.length - 1];
+        return matmul(layer, block, ((CpuTensor) x).data(), (int) (x.numel() / k), k);
+    }
+
+    @Override
+    public Tensor attention(int block, Tensor qkv, int batch) {
+        IntegerAttention attention = new IntegerAttention(batch, cfg.numTokens(), cfg.numHeads(), cfg.embedDim());
+        return backend.fromHost(attention.run(((CpuTensor) qkv).data(), model, block), batch * cfg.numTokens(), cfg.embedDim());
+    }
+
+    private Tensor matmul(WeightLayer layer, int block, float[] x, int rows, int k) {
+        ActivationKey key = layer.inputKey(block);
+        String module = layer.module(block);
+        QuantizedModel.PackedWeight w = model.packed().get(module + ".weight");
+        QuantParams pa = model.activationParams().get(key);
+        float[] divisors = model.divisors().get(key);
+        float[] in = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
+        int[] codes = new UniformQuantizer(pa).quantize(key.toString(), in);
+        PackedCodes a = PackedCodes.pack(codes, rows, k, pa.format());
+        ModelWeights.Param bias = model.floatParam(module + ".bias");
+        float[] y = IntGemm.matmul(a, pa, w.codes(), w.params(), bias == null ? null : bias.data());
+        return backend.fromHost(y, rows, w.codes().rows());
+    }
+}

@@ -1,0 +1,153 @@
+package io.qvit.quant.reparam;
+
+import io.qvit.backend.Tensor;
+import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.quant.ClippingSearch;
+import io.qvit.quant.Granularity;
+import io.qvit.quant.QuantFormat;
+import io.qvit.quant.QuantParams;
+import io.qvit.quant.Ranges;
+import io.qvit.quant.UniformQuantizer;
+import java.util.Arrays;
+
+/**
+ * SmoothQuant's migration (Xiao et al., ICML 2023) of an activation's outlier channels into the
+ * next layer's weights, for an input no LayerNorm precedes (the GELU output, fc2's input): per
+ * input channel c, {@code y = W x = (W diag(s)) (x / s)}, so the quantizer sees {@code x / s} (one
+ * fp32 division per element, which a kernel fuses into the producing layer's epilogue) and the
+ * weight's columns are multiplied by s before they are quantized. With {@code m[c] = max|x[:, c]|}
+ * and {@code w[c] = max|W[:, c]|}, SmoothQuant's factors are {@code s = m^α / w^(1-α)}.
+ *
+ * <p>ViTs trained on ImageNet-21k have a few GELU channels whose values reach 50 to 100 times the
+ * rest on a few tokens; one per-tensor scale then leaves the other channels one or two codes. The
+ * migration strength α is searched per layer, "none" (s = 1) included, for the least squared error
+ * of the layer's output {@code fq(x / s) · fq(W diag(s))^T} against {@code x · W^T} on a sample of
+ * calibration rows, each candidate with its own clipping search of both quantizers.
+ */
+public final class ActivationSmoothing {
+    /** The migration strengths tried besides no smoothing. */
+    static final float[] ALPHAS = {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+    /** Values of x / s the clipping search sees (evenly strided over the sampled rows). */
+    private static final int SEARCH_VALUES = 1 << 16;
+
+    /**
+     * The chosen transform.
+     *
+     * @param divisors s per input channel (all 1 when smoothing did not help)
+     * @param range    the per-tensor range of {@code x / s}
+     * @param alpha    the strength chosen, or 0 for none
+     */
+    public record Result(float[] divisors, Ranges range, float alpha) {}
+
+    private ActivationSmoothing() {}
+
+    /**
+     * @param rows        sampled rows of x, {@code [n, k]} row-major
+     * @param channels    min and max of every channel of x over all calibration rows
+     * @param weight      the layer's fp32 weight {@code [outputs, k]}
+     * @param activations the activation format (per-tensor)
+     * @param weights     the weight format (per output row), or null for float weights
+     */
+    public static Result search(float[] rows, Ranges channels, float[] weight, int outputs, QuantFormat activations,
+                                QuantFormat weights, CpuBackend backend) {
+        int k = channels.groups(), n = rows.length / k;
+        float[] reference = multiply(rows, n, k, weight, outputs, backend);
+        float[] ones = new float[k];
+        Arrays.fill(ones, 1f);
+        Result best = candidate(ones, 0f, rows, channels, activations);
+        double bestError = error(best, rows, n, weight, outputs, reference, activations, weights, backend);
+        float[] weightMax = columnAbsMax(weight, outputs, k);
+        for (float alpha : ALPHAS) {
+            Result r = candidate(factors(channels, weightMax, alpha), alpha, rows, channels, activations);
+            double e = error(r, rows, n, weight, outputs, reference, activations, weights, backend);
+            if (e < bestError) {
+                bestError = e;
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** W with column c multiplied by s[c]. */
+    public static float[] scaleColumns(float[] weight, int outputs, float[] s) {
+        int k = s.length;
+        float[] out = new float[weight.length];
+        for (int o = 0; o < outputs; o++)
+            for (int c = 0; c < k; c++) out[o * k + c] = weight[o * k + c] * s[c];
+        return out;
+    }
+
+    /** x with column c divided by s[c]: what the quantizer sees. */
+    public static float[] divideColumns(float[] x, float[] s) {
+        int k = s.length;
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = x[i] / s[i % k];
+        return out;
+    }
+
+    private static float[] factors(Ranges channels, float[] weightMax, float alpha) {
+        int k = channels.groups();
+        float[] s = new float[k];
+        for (int c = 0; c < k; c++) {
+            double m = Math.max(Math.abs(channels.lo()[c]), Math.abs(channels.hi()[c]));
+            double f = Math.pow(Math.max(m, 1e-5), alpha) / Math.pow(Math.max(weightMax[c], 1e-5), 1 - alpha);
+            s[c] = (float) Math.min(Math.max(f, 1e-5), 1e5);
+        }
+        return s;
+    }
+
+    /** The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched on the rows. */
+    private static Result candidate(float[] s, float alpha, float[] rows, Ranges channels, QuantFormat activations) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < s.length; c++) {
+            lo = Math.min(lo, channels.lo()[c] / s[c]);
+            hi = Math.max(hi, channels.hi()[c] / s[c]);
+        }
+        float[] divided = divideColumns(rows, s);
+        float[] sample = new float[Math.min(divided.length, SEARCH_VALUES)];
+        long step = Math.max(1, divided.length / sample.length);
+        for (int i = 0; i < sample.length; i++) sample[i] = divided[(int) (i * step)];
+        float[][] values = {sample};
+        Ranges range = new ClippingSearch(activations).search(values, new Ranges(new float[] {lo}, new float[] {hi}));
+        return new Result(s, range, alpha);
+    }
+
+    /** Squared error of the quantized layer's output (no bias) against the float one. */
+    private static double error(Result r, float[] rows, int n, float[] weight, int outputs, float[] reference,
+                                QuantFormat activations, QuantFormat weights, CpuBackend backend) {
+        String name = "smoothing candidate";
+        float[] x = divideColumns(rows, r.divisors());
+        x = new UniformQuantizer(QuantParams.fromRanges(activations, Granularity.PER_TENSOR, r.range())).fakeQuant(name, x);
+        float[] w = scaleColumns(weight, outputs, r.divisors());
+        if (weights != null) {
+            QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
+            w = new UniformQuantizer(wp).fakeQuant(name, w);
+        }
+        float[] y = multiply(x, n, r.divisors().length, w, outputs, backend);
+        // relative per row: a few tokens carry outputs 100 times the rest, and would decide alone
+        double sum = 0;
+        for (int row = 0; row < n; row++) {
+            double err = 0, norm = 0;
+            for (int i = row * outputs; i < (row + 1) * outputs; i++) {
+                double d = (double) y[i] - reference[i];
+                err += d * d;
+                norm += (double) reference[i] * reference[i];
+            }
+            sum += err / Math.max(norm, 1e-12);
+        }
+        return sum;
+    }
+
+    private static float[] columnAbsMax(float[] w, int outputs, int k) {
+        float[] m = new float[k];
+        for (int o = 0; o < outputs; o++)
+            for (int c = 0; c < k; c++) m[c] = Math.max(m[c], Math.abs(w[o * k + c]));
+        return m;
+    }
+
+    private static float[] multiply(float[] x, int n, int k, float[] w, int outputs, CpuBackend backend) {
+        try (Tensor xt = backend.fromHost(x, n, k); Tensor wt = backend.fromHost(w, outputs, k); Tensor y = backend.linear(xt, wt, null)) {
+            return backend.toHost(y);
+        }
+    }
+}

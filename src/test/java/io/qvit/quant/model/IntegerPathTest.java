@@ -1,0 +1,102 @@
+package io.qvit.quant.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qvit.QvitException;
+import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.inference.TopK;
+import io.qvit.model.LoadedModel;
+import io.qvit.model.ModelLoader;
+import io.qvit.model.ModelWeights;
+import io.qvit.model.VisionTransformer;
+import io.qvit.model.VitConfig;
+import io.qvit.testsupport.TestRandom;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Integer execution against the fake-quant simulation on the timm fixtures' random models, with
+ * fresh random images: the same top-1 and logits within 1e-3 of the largest logit. They differ only
+ * in fp32 rounding (an exact int32 sum scaled once against a float sum of dequantized products),
+ * which now and then moves a value across a rounding boundary of the next quantizer.
+ */
+class IntegerPathTest {
+    private static final int IMAGES = 6;
+
+    @ParameterizedTest
+    @CsvSource({"vit_micro_patch8_32,w8a8", "vit_micro_patch8_32,w4a4", "deit3_micro_patch8_32,w6a6",
+            "deit_micro_distilled_patch8_32,w4a8", "deit_micro_distilled_patch8_32,w8a4"})
+    void integerAgreesWithFakeQuant(String name, String preset) throws URISyntaxException {
+        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/" + name).toURI());
+        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        VitConfig c = m.definition().config();
+        SplittableRandom random = TestRandom.random("IntegerPathTest");
+        float[] calib = images(c, IMAGES, random), eval = images(c, IMAGES, random);
+        try (CpuBackend cpu = new CpuBackend()) {
+            CalibratedModel cal = Calibrator.calibrate(c, m.weights(), QuantConfig.preset(preset), calib, IMAGES, cpu);
+            QuantizedModel packed = QuantizedModel.pack(cal);
+            VisionTransformer.Output fake, integer;
+            try (FakeQuantModel f = new FakeQuantModel(cal, cpu); IntegerModel i = new IntegerModel(packed, cpu)) {
+                fake = f.forward(eval.clone(), IMAGES);
+                integer = i.forward(eval.clone(), IMAGES);
+            }
+            int classes = c.numClasses();
+            for (int img = 0; img < IMAGES; img++) {
+                double max = 0;
+                for (int j = img * classes; j < (img + 1) * classes; j++) max = Math.max(max, Math.abs(fake.logits()[j]));
+                double err = 0;
+                for (int j = img * classes; j < (img + 1) * classes; j++) err = Math.max(err, Math.abs(fake.logits()[j] - integer.logits()[j]));
+                assertTrue(err <= 1e-3 * max, name + " " + preset + " image " + img + ": logits differ by " + err + ", max |logit| " + max);
+                assertEquals(TopK.of(fake.logits(), img * classes, classes, 1).top1(), TopK.of(integer.logits(), img * classes, classes, 1).top1());
+            }
+        }
+    }
+
+    /** The packed model keeps no float copy of a quantized weight, and is the size its bits say. */
+    @ParameterizedTest
+    @CsvSource({"w4a4,4", "w8a8,8"})
+    void packedModelHoldsCodesOnly(String preset, int bits) throws URISyntaxException {
+        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/vit_micro_patch8_32").toURI());
+        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        VitConfig c = m.definition().config();
+        try (CpuBackend cpu = new CpuBackend()) {
+            QuantizedModel q = QuantizedModel.pack(Calibrator.calibrate(c, m.weights(), QuantConfig.preset(preset), images(c, 2, TestRandom.random("IntegerPathTest")), 2, cpu));
+            long packedWeights = 0, codeBytes = 0;
+            for (String name : WeightLayer.weightNames(c)) {
+                assertFalse(q.floats().containsKey(name), name + " has a float copy");
+                QuantizedModel.PackedWeight w = q.packed().get(name);
+                packedWeights += m.weights().get(name).data().length;
+                codeBytes += w.codes().data().length;
+            }
+            // two codes a byte at 4 bits (rows of odd K take one padding nibble), one at 8
+            assertTrue(codeBytes <= packedWeights * bits / 8 + c.depth() * 4L * c.mlpHidden() + 100, codeBytes + " bytes for " + packedWeights + " weights");
+            assertTrue(q.parameterBytes() < 4 * ModelWeights.parameterCount(c));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"32,8", "8,32"})
+    void floatWeightsOrActivationsCannotRunAsIntegers(int w, int a) throws URISyntaxException {
+        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/vit_micro_patch8_32").toURI());
+        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        VitConfig c = m.definition().config();
+        try (CpuBackend cpu = new CpuBackend()) {
+            CalibratedModel cal = Calibrator.calibrate(c, m.weights(), new QuantConfig(w, a, 8, 8), images(c, 2, TestRandom.random("IntegerPathTest")), 2, cpu);
+            QvitException e = assertThrows(QvitException.class, () -> QuantizedModel.pack(cal));
+            assertTrue(e.getMessage().contains("fake-quant"), e.getMessage());
+        }
+    }
+
+    /** Normalised-image-like values: roughly N(0, 1) with a few larger ones. */
+    private static float[] images(VitConfig c, int n, SplittableRandom random) {
+        float[] x = new float[n * c.inChans() * c.imgSize() * c.imgSize()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (random.nextGaussian() * (random.nextInt(50) == 0 ? 2.5 : 1));
+        return x;
+    }
+}
