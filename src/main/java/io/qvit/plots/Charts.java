@@ -25,6 +25,7 @@ public final class Charts {
      */
     public static XYChart histograms(String title, String xLabel, Map<String, double[]> samples) {
         XYChart chart = xy(title, xLabel, "fraction of images");
+        chart.getStyler().setXAxisDecimalPattern("#0.###");
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double[] s : samples.values())
             for (double v : s) {
@@ -51,6 +52,8 @@ public final class Charts {
     public static XYChart curves(String title, String xLabel, String yLabel, Map<String, double[][]> curves, String diagonal) {
         XYChart chart = xy(title, xLabel, yLabel);
         unitAxes(chart);
+        // ROC curves hug the top left and OOD-positive PR curves the top; keep the legend off them
+        chart.getStyler().setLegendPosition(diagonal != null ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideSW);
         if (diagonal != null) diagonal(chart, diagonal);
         for (Map.Entry<String, double[][]> e : curves.entrySet())
             chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.NONE);
@@ -64,6 +67,7 @@ public final class Charts {
     public static XYChart reliability(String title, Map<String, double[][]> series) {
         XYChart chart = xy(title, "confidence (max softmax)", "accuracy");
         unitAxes(chart);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW); // overconfident bins lie below the diagonal
         diagonal(chart, "perfect calibration");
         for (Map.Entry<String, double[][]> e : series.entrySet())
             if (e.getValue()[0].length > 0) chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
@@ -74,6 +78,17 @@ public final class Charts {
     public static CategoryChart bars(String title, String yLabel, List<String> categories, Map<String, List<Double>> series) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("").yAxisTitle(yLabel).build();
         style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisDecimalPattern("#0.#");
+        // the axis always spans zero, so that a loss reads as a bar going down from it
+        double lo = 0, hi = 0;
+        for (List<Double> values : series.values())
+            for (double v : values) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        double pad = 0.05 * Math.max(hi - lo, 1e-9);
+        chart.getStyler().setYAxisMin(lo - (lo < 0 ? pad : 0)).setYAxisMax(hi + (hi > 0 ? pad : 0));
         for (Map.Entry<String, List<Double>> e : series.entrySet()) chart.addSeries(e.getKey(), categories, e.getValue());
         return chart;
     }
