@@ -1,8 +1,8 @@
 package io.qvit.cli;
 
 /**
- * Progress of a long job over images, on stderr: one line redrawn in place on a terminal, and a line
- * every 10% otherwise, so that logs stay short.
+ * Progress of a long job over images, on stderr, with the throughput and the time left at that rate:
+ * one line redrawn in place on a terminal, and a line every 10% otherwise, so that logs stay short.
  */
 final class BatchProgress {
     private final String job;
@@ -32,7 +32,17 @@ final class BatchProgress {
 
     private String line() {
         double seconds = (System.nanoTime() - start) / 1e9;
-        return String.format("%s: %d/%d images (%d%%), %.1f images/s", job, done, total,
-                total == 0 ? 100 : 100L * done / total, seconds > 0 ? done / seconds : 0);
+        double rate = seconds > 0 ? done / seconds : 0;
+        String left = rate > 0 && done < total ? ", " + duration((total - done) / rate) + " left" : "";
+        return String.format("%s: %d/%d images (%d%%), %.1f images/s%s", job, done, total,
+                total == 0 ? 100 : 100L * done / total, rate, left);
+    }
+
+    /** "42s", "7m 05s", "2h 03m". */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) return s + "s";
+        if (s < 3600) return String.format("%dm %02ds", s / 60, s % 60);
+        return String.format("%dh %02dm", s / 3600, s % 3600 / 60);
     }
 }

@@ -32,6 +32,11 @@ final class QuantOptions {
         o.addOption(Option.builder().longOpt("attn-bits").hasArg().argName("B").desc("bits of Q, K and V").build());
         o.addOption(Option.builder().longOpt("softmax-bits").hasArg().argName("B").desc("bits of the attention probabilities").build());
         o.addOption(Option.builder().longOpt("calib").hasArg().argName("LIST_OR_DIR").desc("calibration images (needed with --preset or bits)").build());
+        return addCalibrationChoice(o);
+    }
+
+    /** --calib-count and --calib-seed: which of the --calib images to calibrate on. */
+    static Options addCalibrationChoice(Options o) {
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
                 .desc("calibration images to use (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
         o.addOption(Option.builder().longOpt("calib-seed").hasArg().argName("S").desc("draw the calibration images at random with this seed").build());
@@ -65,13 +70,18 @@ final class QuantOptions {
         if (!(backend instanceof CpuBackend cpu)) throw new QvitException("--preset runs on the CPU backend only; use --device cpu");
         String calib = line.getOptionValue("calib");
         if (calib == null) throw new QvitException("--preset needs --calib LIST_OR_DIR: the images to calibrate on");
-        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(calib)));
-        int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
-        if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
-        List<Sample> chosen = samples.subList(0, Math.min(count, samples.size()));
+        List<Sample> chosen = calibrationImages(line);
         System.err.printf("predict: calibrating %s on %d images of %s%n", quant, chosen.size(), calib);
         CalibratedModel model = Calibrator.calibrate(loaded, quant, chosen, cpu);
         return FakeQuantModel.classifier(loaded.definition(), model, cpu);
+    }
+
+    /** The images of --calib chosen by --calib-count and --calib-seed: the first N, or N drawn with the seed. */
+    static List<Sample> calibrationImages(CommandLine line) {
+        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(line.getOptionValue("calib"))));
+        int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
+        if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
+        return List.copyOf(samples.subList(0, Math.min(count, samples.size())));
     }
 
     private static long seed(CommandLine line) {

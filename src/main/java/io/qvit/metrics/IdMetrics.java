@@ -1,8 +1,10 @@
 package io.qvit.metrics;
 
 import io.qvit.QvitException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Accuracy and calibration of a classifier on labelled in-distribution samples, from logits or
@@ -37,6 +39,10 @@ public final class IdMetrics {
 
     /** From logits [N][C]: finite, C at least 1, N at least 1, one label per row. */
     public static IdResult fromLogits(float[][] logits, int[] labels) {
+        return summarise(fromLogitsSamples(logits, labels), logits[0].length);
+    }
+
+    private static Sample[] fromLogitsSamples(float[][] logits, int[] labels) {
         int classes = checkShape(logits, labels, "logits");
         Sample[] samples = new Sample[logits.length];
         for (int i = 0; i < logits.length; i++) {
@@ -53,7 +59,7 @@ public final class IdMetrics {
             // the max's own term is exp(0) = 1, so the max softmax is exactly 1 / sum
             samples[i] = new Sample(rank(row, labels[i]), 1 / sum, Math.log(sum) + max - row[labels[i]], brier);
         }
-        return summarise(samples, classes);
+        return samples;
     }
 
     /** From probabilities [N][C]: each in [0, 1], each row summing to 1 within 1e-3. */
@@ -118,17 +124,34 @@ public final class IdMetrics {
         return new IdResult(top1 / n, topK / n, ece(samples), nll / n, brier / n, aurc(samples));
     }
 
-    private static double ece(Sample[] samples) {
-        double[] correct = new double[ECE_BINS], confidence = new double[ECE_BINS];
+    /**
+     * The {@link #ECE_BINS} confidence bins behind the ECE of {@link #fromLogits}, for a reliability
+     * diagram: bin k covers (k/15, (k+1)/15] (the first also holds 0). Empty bins are included.
+     */
+    public static List<ReliabilityBin> reliability(float[][] logits, int[] labels) {
+        return bins(fromLogitsSamples(logits, labels));
+    }
+
+    private static List<ReliabilityBin> bins(Sample[] samples) {
+        int[] count = new int[ECE_BINS], correct = new int[ECE_BINS];
+        double[] confidence = new double[ECE_BINS];
         for (Sample s : samples) {
             int bin = 0;
             while (bin < ECE_BINS - 1 && s.confidence > (bin + 1) / (double) ECE_BINS) bin++;
+            count[bin]++;
             if (s.correct()) correct[bin]++;
             confidence[bin] += s.confidence;
         }
+        List<ReliabilityBin> bins = new ArrayList<>(ECE_BINS);
+        for (int b = 0; b < ECE_BINS; b++)
+            bins.add(new ReliabilityBin(b / (double) ECE_BINS, (b + 1) / (double) ECE_BINS, count[b], correct[b], confidence[b]));
+        return bins;
+    }
+
+    private static double ece(Sample[] samples) {
         // sum over bins of (n_b / N) * |correct_b / n_b - confidence_b / n_b|
         double ece = 0;
-        for (int b = 0; b < ECE_BINS; b++) ece += Math.abs(correct[b] - confidence[b]);
+        for (ReliabilityBin b : bins(samples)) ece += Math.abs(b.correct() - b.confidenceSum());
         return ece / samples.length;
     }
 

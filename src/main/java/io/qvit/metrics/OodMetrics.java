@@ -44,6 +44,23 @@ public final class OodMetrics {
         return new OodResult(rocArea(oodPositive), prArea(idPositive), prArea(oodPositive), fpr95(oodPositive));
     }
 
+    /** The ROC and PR curves (OOD positive) whose areas {@link #compute} reports; same inputs. */
+    public static OodCurves curves(double[] idScores, double[] oodScores) {
+        requireScores(idScores, "ID scores");
+        requireScores(oodScores, "OOD scores");
+        ThresholdCounts c = ThresholdCounts.of(negated(oodScores), negated(idScores));
+        int n = c.thresholds() + 1;
+        double[] fpr = new double[n], tpr = new double[n], recall = new double[n], precision = new double[n];
+        precision[0] = 1;
+        for (int k = 0; k < c.thresholds(); k++) {
+            int tp = c.truePositives[k];
+            fpr[k + 1] = (double) c.falsePositives[k] / c.negatives;
+            tpr[k + 1] = recall[k + 1] = (double) tp / c.positives;
+            precision[k + 1] = (double) tp / ((long) tp + c.falsePositives[k]);
+        }
+        return new OodCurves(fpr, tpr, recall, precision);
+    }
+
     private static void requireScores(double[] scores, String name) {
         if (scores.length == 0) throw new QvitException(name + ": no scores; OOD metrics need at least one ID and one OOD sample");
         for (int i = 0; i < scores.length; i++)
