@@ -3,6 +3,7 @@ package io.qvit.cli;
 import io.qvit.hub.HubModelSpec;
 import io.qvit.hub.TextProgressBar;
 import io.qvit.model.LoadedModel;
+import io.qvit.quant.model.QuantizedModelFile;
 import io.qvit.model.ModelCatalog;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
@@ -47,6 +48,18 @@ final class InfoCommand implements Command {
             def = ModelDefinition.of(ModelCatalog.lookup(spec));
             params = ModelWeights.parameterCount(def.config());
             source = "timm architecture table (timm " + ModelCatalog.timmVersion() + "); no weights loaded";
+        } else if (QuantizedModelFile.isConverted(spec)) {
+            QuantizedModelFile.Contents c = QuantizedModelFile.read(Path.of(spec));
+            def = c.definition();
+            params = ModelWeights.parameterCount(def.config());
+            long onDisk = Files.size(Path.of(spec));
+            source = spec + " (" + Format.bytes(onDisk) + " on disk, converted by qvit)";
+            print(def, params, source);
+            row("quantized", c.model().quant() + "; " + Format.bytes(c.model().parameterBytes()) + " of parameters against "
+                    + Format.bytes(params * 4) + " as FP32 (" + String.format("%.2fx smaller", 4.0 * params / c.model().parameterBytes()) + ")");
+            String calib = c.metadata().get("qvit.calibration");
+            if (calib != null) row("calibrated", calib);
+            return Main.OK;
         } else {
             LoadedModel m = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
             def = m.definition();

@@ -1,5 +1,6 @@
 package io.qvit.cli;
 
+import io.qvit.QvitException;
 import io.qvit.backend.Backend;
 import io.qvit.data.Datasets;
 import io.qvit.data.ImageBatches;
@@ -10,17 +11,20 @@ import io.qvit.hub.TextProgressBar;
 import io.qvit.inference.Classifier;
 import io.qvit.inference.TopK;
 import io.qvit.model.LoadedModel;
+import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
+import io.qvit.quant.model.IntegerModel;
 import io.qvit.quant.model.QuantConfig;
+import io.qvit.quant.model.QuantizedModelFile;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 
 /**
  * {@code qvit predict}: top-5 classes of images with the model's own preprocessing; with labels
@@ -64,9 +68,18 @@ final class PredictCommand implements Command {
         int batch = CliOptions.positiveInt(line, "batch", 32);
         Path out = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : null;
         QuantConfig quant = QuantOptions.config(line);
-        LoadedModel loaded = ModelLoader.load(line.getOptionValue("model"), CliOptions.hints(line), TextProgressBar.onStderr());
+        String spec = line.getOptionValue("model");
+        QuantizedModelFile.Contents converted = null;
+        LoadedModel loaded = null;
+        if (QuantizedModelFile.isConverted(spec)) {
+            if (quant != null) throw new QvitException(spec + " is already quantized (by qvit convert); drop --preset and the bit options");
+            converted = QuantizedModelFile.read(Path.of(spec));
+        } else {
+            loaded = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
+        }
+        ModelDefinition definition = converted != null ? converted.definition() : loaded.definition();
         List<Sample> samples = Datasets.fromArguments(line.getArgList());
-        int classes = loaded.definition().config().numClasses();
+        int classes = definition.config().numClasses();
         boolean imagenet = classes == ImageNetClasses.size();
         PrintStream terminal = System.out;
         boolean quiet = line.hasOption("quiet");
@@ -74,8 +87,12 @@ final class PredictCommand implements Command {
         int[] counts = new int[3]; // labelled, top-1 hits, top-5 hits
         List<ImageBatches.Failure> failures;
         try (Backend backend = CliOptions.backend(line);
-             Classifier classifier = quant == null ? new Classifier(loaded, backend) : QuantOptions.classifier(line, quant, loaded, backend)) {
-            System.err.printf("predict: %s on %s, %d images, batch %d%n", loaded.definition().name(), backend.description(),
+             Classifier classifier = converted != null
+                     ? IntegerModel.classifier(definition, converted.model(), QuantOptions.cpu(backend, "a converted model"))
+                     : quant == null ? new Classifier(loaded, backend) : QuantOptions.classifier(line, quant, loaded, backend)) {
+            System.err.printf("predict: %s%s on %s, %d images, batch %d%n", definition.name(),
+                    converted != null ? " (" + converted.model().quant() + ", integer)" : quant != null ? " (" + quant + ", fake-quant)" : "",
+                    backend.description(),
                     samples.size(), batch);
             BatchProgress progress = new BatchProgress("predict", samples.size());
             failures = classifier.run(samples, batch, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),

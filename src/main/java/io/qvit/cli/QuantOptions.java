@@ -65,15 +65,24 @@ final class QuantOptions {
                 bits(line, "attn-bits", aGiven ? a : base.attentionBits()), bits(line, "softmax-bits", aGiven ? a : base.softmaxBits()));
     }
 
-    /** A classifier running the model calibrated as the options say. */
+    /** A classifier running the model calibrated as the options say (fake-quant simulation). */
     static Classifier classifier(CommandLine line, QuantConfig quant, LoadedModel loaded, Backend backend) {
-        if (!(backend instanceof CpuBackend cpu)) throw new QvitException("--preset runs on the CPU backend only; use --device cpu");
+        return FakeQuantModel.classifier(loaded.definition(), calibrate(line, quant, loaded, cpu(backend, "--preset")), cpu(backend, "--preset"));
+    }
+
+    /** The model calibrated on the --calib images the options choose. */
+    static CalibratedModel calibrate(CommandLine line, QuantConfig quant, LoadedModel loaded, CpuBackend cpu) {
         String calib = line.getOptionValue("calib");
-        if (calib == null) throw new QvitException("--preset needs --calib LIST_OR_DIR: the images to calibrate on");
+        if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
         List<Sample> chosen = calibrationImages(line);
-        System.err.printf("predict: calibrating %s on %d images of %s%n", quant, chosen.size(), calib);
-        CalibratedModel model = Calibrator.calibrate(loaded, quant, chosen, cpu);
-        return FakeQuantModel.classifier(loaded.definition(), model, cpu);
+        System.err.printf("calibrating %s on %d images of %s%n", quant, chosen.size(), calib);
+        return Calibrator.calibrate(loaded, quant, chosen, cpu);
+    }
+
+    /** The CPU backend, which quantized models run on. */
+    static CpuBackend cpu(Backend backend, String what) {
+        if (!(backend instanceof CpuBackend cpu)) throw new QvitException(what + " runs on the CPU backend only; use --device cpu");
+        return cpu;
     }
 
     /** The images of --calib chosen by --calib-count and --calib-seed: the first N, or N drawn with the seed. */

@@ -81,7 +81,7 @@ class PredictCommandTest {
 
     @Test
     void everyCommandHasHelpAndUnknownOnesAreNamed() {
-        for (String command : List.of("info", "predict", "bench", "metrics", "study")) {
+        for (String command : List.of("info", "predict", "convert", "bench", "metrics", "study")) {
             CliRun help = CliRun.of(command, "--help");
             assertEquals(0, help.exit(), help.toString());
             assertTrue(help.out().contains("qvit " + command), help.toString());

@@ -1,0 +1,198 @@
+package io.qvit.quant.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qvit.QvitException;
+import io.qvit.model.ModelDefinition;
+import io.qvit.model.ModelWeights;
+import io.qvit.model.VitConfig;
+import io.qvit.model.weights.DType;
+import io.qvit.model.weights.SafetensorsReader;
+import io.qvit.model.weights.SafetensorsWriter;
+import io.qvit.model.weights.StoredTensor;
+import io.qvit.model.weights.WeightTensor;
+import io.qvit.quant.Granularity;
+import io.qvit.quant.PackedCodes;
+import io.qvit.quant.QuantFormat;
+import io.qvit.quant.QuantParams;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@link QuantizedModel} as a safetensors file ({@code qvit convert}). Tensors:
+ * <ul>
+ *   <li>each quantized weight {@code NAME} (timm's name) as U8 {@code [rows, row bytes]}: its packed
+ *       codes ({@link io.qvit.quant.Int4Packing} at 2 to 4 bits, one byte a code at 5 to 8, signed
+ *       codes in two's complement), with F32 {@code NAME.scale} and {@code NAME.zero_point} {@code [rows]};</li>
+ *   <li>every other parameter as F32 under timm's name and shape;</li>
+ *   <li>each quantized activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
+ *       {@code blocks.3.fc2_input}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
+ *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone, and smoothing divisors
+ *       as F32 {@code act.KEY.divisor} {@code [K]}.</li>
+ * </ul>
+ * {@code __metadata__} holds {@code qvit.format} ({@value #FORMAT}), the model definition
+ * (architecture and preprocessing, JSON), the bit widths, and what the caller adds (source,
+ * calibration). Everything is stored exactly, so a loaded model computes the converter's logits bit
+ * for bit.
+ */
+public final class QuantizedModelFile {
+    public static final String FORMAT = "qvit-quantized-vit-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a converted file holds. */
+    public record Contents(ModelDefinition definition, QuantizedModel model, Map<String, String> metadata) {}
+
+    private QuantizedModelFile() {}
+
+    /** Writes atomically; {@code notes} go into the metadata as {@code qvit.KEY}. */
+    public static void write(Path file, ModelDefinition definition, QuantizedModel model, Map<String, String> notes) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        w.metadata("qvit.format", FORMAT);
+        try {
+            w.metadata("qvit.definition", JSON.writeValueAsString(definition));
+            w.metadata("qvit.quant", JSON.writeValueAsString(model.quant()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the model definition", e);
+        }
+        notes.forEach((k, v) -> w.metadata("qvit." + k, v));
+        for (Map.Entry<String, int[]> e : ModelWeights.expectedShapes(model.config()).entrySet()) {
+            String name = e.getKey();
+            QuantizedModel.PackedWeight p = model.packed().get(name);
+            if (p != null) {
+                PackedCodes c = p.codes();
+                w.add(name, DType.U8, new int[] {c.rows(), PackedCodes.rowBytes(c.format(), c.k())}, c.data());
+                w.add(name + ".scale", DType.F32, new int[] {c.rows()}, p.params().scales());
+                w.add(name + ".zero_point", DType.F32, new int[] {c.rows()}, floats(p.params().zeroPoints()));
+            } else if (model.floats().containsKey(name)) {
+                ModelWeights.Param f = model.floats().get(name);
+                w.add(name, DType.F32, f.shape(), f.data());
+            }
+        }
+        model.activationParams().forEach((key, p) -> {
+            w.add("act." + key + ".scale", DType.F32, new int[] {1}, p.scales());
+            w.add("act." + key + ".zero_point", DType.F32, new int[] {1}, floats(p.zeroPoints()));
+        });
+        model.softmaxScales().forEach((key, s) -> w.add("act." + key + ".scale", DType.F32, new int[] {1}, new float[] {s}));
+        model.divisors().forEach((key, d) -> w.add("act." + key + ".divisor", DType.F32, new int[] {d.length}, d));
+        w.write(file);
+    }
+
+    /** Whether a model spec names a safetensors file written by {@code qvit convert}. */
+    public static boolean isConverted(String spec) {
+        Path file = Path.of(spec);
+        if (!spec.endsWith(".safetensors") || !Files.isRegularFile(file)) return false;
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return r.metadata().containsKey("qvit.format");
+        }
+    }
+
+    public static Contents read(Path file) {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            Map<String, String> meta = r.metadata();
+            if (!FORMAT.equals(meta.get("qvit.format")))
+                throw new QvitException(file + " is not a model written by qvit convert in format " + FORMAT
+                        + " (its qvit.format is " + meta.get("qvit.format") + "); convert the model again with this version");
+            ModelDefinition definition;
+            QuantConfig quant;
+            try {
+                definition = JSON.readValue(require(file, meta, "qvit.definition"), ModelDefinition.class);
+                quant = JSON.readValue(require(file, meta, "qvit.quant"), QuantConfig.class);
+            } catch (JsonProcessingException e) {
+                throw new QvitException(file + ": unreadable model definition in its metadata (" + e.getOriginalMessage() + ")");
+            }
+            return new Contents(definition, model(file, r.tensors(), definition.config(), quant), meta);
+        }
+    }
+
+    private static QuantizedModel model(Path file, Map<String, WeightTensor> t, VitConfig cfg, QuantConfig quant) {
+        QuantFormat weightFormat = QuantFormat.symmetric(quant.weightBits());
+        Map<String, QuantizedModel.PackedWeight> packed = new LinkedHashMap<>();
+        Map<String, ModelWeights.Param> floats = new HashMap<>();
+        for (Map.Entry<String, int[]> e : ModelWeights.expectedShapes(cfg).entrySet()) {
+            String name = e.getKey();
+            int[] shape = e.getValue();
+            WeightTensor x = t.get(name);
+            if (x == null) throw new QvitException(file + " has no tensor " + name + "; the file is incomplete: convert the model again");
+            if (x.dtype() == DType.U8) {
+                int rows = shape[0], k = (int) (numel(shape) / rows);
+                byte[] codes = bytes(x);
+                if (codes.length != rows * PackedCodes.rowBytes(weightFormat, k))
+                    throw new QvitException(file + ": " + name + " holds " + codes.length + " bytes, " + rows + " rows of " + k
+                            + " codes at " + quant.weightBits() + " bits need " + rows * PackedCodes.rowBytes(weightFormat, k));
+                QuantParams p = new QuantParams(weightFormat, Granularity.PER_CHANNEL, vector(file, t, name + ".scale", rows),
+                        ints(file, name + ".zero_point", vector(file, t, name + ".zero_point", rows)));
+                packed.put(name, new QuantizedModel.PackedWeight(shape, new PackedCodes(codes, rows, k, weightFormat), p));
+            } else {
+                float[] data = x.toFloats();
+                if (data.length != numel(shape))
+                    throw new QvitException(file + ": " + name + " has " + data.length + " values, the model needs " + numel(shape));
+                floats.put(name, new ModelWeights.Param(shape, data));
+            }
+        }
+        Map<ActivationKey, QuantParams> activations = new HashMap<>();
+        Map<ActivationKey, Float> softmax = new HashMap<>();
+        Map<ActivationKey, float[]> divisors = new HashMap<>();
+        for (String name : t.keySet()) {
+            if (!name.startsWith("act.") || !name.endsWith(".scale")) continue;
+            String keyName = name.substring(4, name.length() - 6);
+            ActivationKey key = ActivationKey.parse(keyName);
+            if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
+            float scale = vector(file, t, name, 1)[0];
+            if (key.site() == Site.PROBS) {
+                softmax.put(key, scale);
+                continue;
+            }
+            int zero = ints(file, "act." + keyName + ".zero_point", vector(file, t, "act." + keyName + ".zero_point", 1))[0];
+            activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR, new float[] {scale}, new int[] {zero}));
+            if (t.containsKey("act." + keyName + ".divisor")) divisors.put(key, t.get("act." + keyName + ".divisor").toFloats());
+        }
+        return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, divisors);
+    }
+
+    private static String require(Path file, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) throw new QvitException(file + " has no " + key + " in its metadata; convert the model again");
+        return v;
+    }
+
+    private static float[] vector(Path file, Map<String, WeightTensor> t, String name, int length) {
+        WeightTensor x = t.get(name);
+        if (x == null) throw new QvitException(file + " has no tensor " + name + "; convert the model again");
+        float[] v = x.toFloats();
+        if (v.length != length) throw new QvitException(file + ": " + name + " has " + v.length + " values, expected " + length);
+        return v;
+    }
+
+    private static byte[] bytes(WeightTensor x) {
+        ByteBuffer b = ((StoredTensor) x).bytes();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return n;
+    }
+
+    private static float[] floats(int[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = v[i];
+        return f;
+    }
+
+    private static int[] ints(Path file, String name, float[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i]) || Math.abs(v[i]) > 255)
+                throw new QvitException(file + ": " + name + "[" + i + "] = " + v[i] + " is not a zero point (a whole number within the code range)");
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+}
