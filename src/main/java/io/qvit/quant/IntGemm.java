@@ -12,6 +12,8 @@ import java.util.stream.IntStream;
  * the thread count.
  */
 public final class IntGemm {
+    private static final int ROWS = 4;
+
     private IntGemm() {}
 
     /** The zero-point-corrected int32 sums [M, N]: exactly {@code sum_k (qa - za)(qw - zw)}. */
@@ -24,17 +26,23 @@ public final class IntGemm {
             for (int c = 0; c < k; c++) wSum[j] += wq[j * k + c];
         }
         int[] acc = new int[m * n];
-        IntStream.range(0, m).parallel().forEach(i -> {
-            int[] qa = new int[k];
-            a.unpackRow(i, qa);
-            int aSum = 0;
-            for (int c = 0; c < k; c++) aSum += qa[c];
-            int za = pa.zeroPointOfRow(i);
+        // four activation rows per task share each weight row's loads; int sums are exact in any order
+        IntStream.range(0, (m + ROWS - 1) / ROWS).parallel().forEach(block -> {
+            int first = block * ROWS, rows = Math.min(ROWS, m - first);
+            int[][] qa = new int[ROWS][k];
+            int[] aSum = new int[ROWS];
+            for (int r = 0; r < rows; r++) {
+                a.unpackRow(first + r, qa[r]);
+                for (int c = 0; c < k; c++) aSum[r] += qa[r][c];
+            }
+            int[] dots = new int[ROWS]; // rows past m stay zero and are not stored
             for (int j = 0; j < n; j++) {
-                int dot = 0;
-                for (int c = 0, base = j * k; c < k; c++) dot += qa[c] * wq[base + c];
+                IntDots.BEST.dot4(qa[0], qa[1], qa[2], qa[3], wq, j * k, k, dots);
                 int zw = pw.zeroPointOfRow(j);
-                acc[i * n + j] = dot - za * wSum[j] - zw * aSum + k * za * zw;
+                for (int r = 0; r < rows; r++) {
+                    int za = pa.zeroPointOfRow(first + r);
+                    acc[(first + r) * n + j] = dots[r] - za * wSum[j] - zw * aSum[r] + k * za * zw;
+                }
             }
         });
         return acc;

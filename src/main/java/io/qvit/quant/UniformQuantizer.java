@@ -22,9 +22,10 @@ public final class UniformQuantizer {
         int size = groupSize(tensor, x.length);
         QuantFormat f = params.format();
         int[] q = new int[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int g = i / size;
-            q[i] = QuantRules.quantize(x[i], params.scales()[g], params.zeroPoints()[g], f.qmin(), f.qmax());
+        for (int g = 0; g < params.groups(); g++) {
+            float s = params.scales()[g];
+            int z = params.zeroPoints()[g], qmin = f.qmin(), qmax = f.qmax();
+            for (int i = g * size; i < (g + 1) * size; i++) q[i] = QuantRules.quantize(x[i], s, z, qmin, qmax);
         }
         return q;
     }
