@@ -1,5 +1,6 @@
 package io.qvit.quant;
 
+import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,18 +27,8 @@ abstract class IntDots {
     static final class Scalar extends IntDots {
         @Override
         void dot4(int[] q0, int[] q1, int[] q2, int[] q3, int[] w, int base, int k, int[] out) {
-            int d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-            for (int c = 0; c < k; c++) {
-                int wc = w[base + c];
-                d0 += q0[c] * wc;
-                d1 += q1[c] * wc;
-                d2 += q2[c] * wc;
-                d3 += q3[c] * wc;
-            }
-            out[0] = d0;
-            out[1] = d1;
-            out[2] = d2;
-            out[3] = d3;
+            Arrays.fill(out, 0, 4, 0);
+            addRange(q0, q1, q2, q3, w, base, 0, k, out);
         }
     }
 
@@ -47,27 +38,35 @@ abstract class IntDots {
         @Override
         void dot4(int[] q0, int[] q1, int[] q2, int[] q3, int[] w, int base, int k, int[] out) {
             IntVector a0 = IntVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            int c = 0;
-            for (int end = S.loopBound(k); c < end; c += S.length()) {
+            int end = S.loopBound(k);
+            for (int c = 0; c < end; c += S.length()) {
                 IntVector wc = IntVector.fromArray(S, w, base + c);
                 a0 = IntVector.fromArray(S, q0, c).mul(wc).add(a0);
                 a1 = IntVector.fromArray(S, q1, c).mul(wc).add(a1);
                 a2 = IntVector.fromArray(S, q2, c).mul(wc).add(a2);
                 a3 = IntVector.fromArray(S, q3, c).mul(wc).add(a3);
             }
-            int d0 = a0.reduceLanes(VectorOperators.ADD), d1 = a1.reduceLanes(VectorOperators.ADD),
-                    d2 = a2.reduceLanes(VectorOperators.ADD), d3 = a3.reduceLanes(VectorOperators.ADD);
-            for (; c < k; c++) {
-                int wc = w[base + c];
-                d0 += q0[c] * wc;
-                d1 += q1[c] * wc;
-                d2 += q2[c] * wc;
-                d3 += q3[c] * wc;
-            }
-            out[0] = d0;
-            out[1] = d1;
-            out[2] = d2;
-            out[3] = d3;
+            out[0] = a0.reduceLanes(VectorOperators.ADD);
+            out[1] = a1.reduceLanes(VectorOperators.ADD);
+            out[2] = a2.reduceLanes(VectorOperators.ADD);
+            out[3] = a3.reduceLanes(VectorOperators.ADD);
+            addRange(q0, q1, q2, q3, w, base, end, k, out);
         }
+    }
+
+    /** out[r] += the products of columns [from, k): the scalar loop, and the vector loop's tail. */
+    static void addRange(int[] q0, int[] q1, int[] q2, int[] q3, int[] w, int base, int from, int k, int[] out) {
+        int d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        for (int c = from; c < k; c++) {
+            int wc = w[base + c];
+            d0 += q0[c] * wc;
+            d1 += q1[c] * wc;
+            d2 += q2[c] * wc;
+            d3 += q3[c] * wc;
+        }
+        out[0] += d0;
+        out[1] += d1;
+        out[2] += d2;
+        out[3] += d3;
     }
 }

@@ -33,8 +33,7 @@ class IntegerPathTest {
     @CsvSource({"vit_micro_patch8_32,w8a8", "vit_micro_patch8_32,w4a4", "deit3_micro_patch8_32,w6a6",
             "deit_micro_distilled_patch8_32,w4a8", "deit_micro_distilled_patch8_32,w8a4"})
     void integerAgreesWithFakeQuant(String name, String preset) throws URISyntaxException {
-        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/" + name).toURI());
-        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        LoadedModel m = fixture(name);
         VitConfig c = m.definition().config();
         SplittableRandom random = TestRandom.random("IntegerPathTest");
         float[] calib = images(c, IMAGES, random), eval = images(c, IMAGES, random);
@@ -62,8 +61,7 @@ class IntegerPathTest {
     @ParameterizedTest
     @CsvSource({"w4a4,4", "w8a8,8"})
     void packedModelHoldsCodesOnly(String preset, int bits) throws URISyntaxException {
-        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/vit_micro_patch8_32").toURI());
-        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        LoadedModel m = fixture("vit_micro_patch8_32");
         VitConfig c = m.definition().config();
         try (CpuBackend cpu = new CpuBackend()) {
             QuantizedModel q = QuantizedModel.pack(Calibrator.calibrate(c, m.weights(), QuantConfig.preset(preset), images(c, 2, TestRandom.random("IntegerPathTest")), 2, cpu));
@@ -83,14 +81,18 @@ class IntegerPathTest {
     @ParameterizedTest
     @CsvSource({"32,8", "8,32"})
     void floatWeightsOrActivationsCannotRunAsIntegers(int w, int a) throws URISyntaxException {
-        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/vit_micro_patch8_32").toURI());
-        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        LoadedModel m = fixture("vit_micro_patch8_32");
         VitConfig c = m.definition().config();
         try (CpuBackend cpu = new CpuBackend()) {
             CalibratedModel cal = Calibrator.calibrate(c, m.weights(), new QuantConfig(w, a, 8, 8), images(c, 2, TestRandom.random("IntegerPathTest")), 2, cpu);
             QvitException e = assertThrows(QvitException.class, () -> QuantizedModel.pack(cal));
             assertTrue(e.getMessage().contains("fake-quant"), e.getMessage());
         }
+    }
+
+    private static LoadedModel fixture(String name) throws URISyntaxException {
+        Path dir = Path.of(IntegerPathTest.class.getResource("/fixtures/timm/" + name).toURI());
+        return ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
     }
 
     /** Normalised-image-like values: roughly N(0, 1) with a few larger ones. */
