@@ -3,15 +3,16 @@ package io.qvit.study;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelWeights;
 import io.qvit.ood.ClassifierHead;
+import java.util.Arrays;
 
 /**
  * A model of a study as the scores need it once the network has run: its name (in the results and
  * as its folder name) and its classifier head.
  *
  * <p>For a distilled DeiT the logits are the mean of two heads (class token and distillation
- * token) but the features are the class token's, so the head given to ViM and ReAct is the class
- * token's {@code head} alone: ViM's residual uses it as intended, while ReAct's rectified logits
- * then come from the class-token head only.
+ * token) and the features the mean of the two tokens (as timm's inference); no single linear head
+ * maps those features to those logits, so the head given to ViM and ReAct is the class token's
+ * {@code head}: ViM's principal space and ReAct's rectified logits then use that head only.
  */
 public record StudyModel(String name, ClassifierHead head) {
     static StudyModel of(LoadedModel loaded) {
@@ -19,7 +20,7 @@ public record StudyModel(String name, ClassifierHead head) {
         ModelWeights.Param weight = w.get("head.weight"), bias = w.get("head.bias");
         int classes = weight.shape()[0], dim = weight.shape()[1];
         float[][] rows = new float[classes][];
-        for (int c = 0; c < classes; c++) rows[c] = java.util.Arrays.copyOfRange(weight.data(), c * dim, (c + 1) * dim);
+        for (int c = 0; c < classes; c++) rows[c] = Arrays.copyOfRange(weight.data(), c * dim, (c + 1) * dim);
         return new StudyModel(folderName(loaded.definition().name()), new ClassifierHead(rows, bias.data().clone()));
     }
 
