@@ -171,11 +171,11 @@ public final class Calibrator {
 
     private static Map<String, QuantParams> weightParams(VitConfig cfg, ModelWeights weights, QuantConfig quant) {
         if (QuantConfig.isFloat(quant.weightBits())) return Map.of();
-        QuantFormat format = QuantFormat.symmetric(quant.weightBits());
-        ClippingSearch search = new ClippingSearch(format);
         Map<String, QuantParams> params = new ConcurrentHashMap<>();
         List<String> names = new ArrayList<>(WeightLayer.weightNames(cfg));
         names.parallelStream().forEach(name -> {
+            QuantFormat format = QuantFormat.symmetric(WeightLayer.bits(name, quant));
+            ClippingSearch search = new ClippingSearch(format);
             ModelWeights.Param p = weights.get(name);
             Ranges ranges = search.searchRows(p.data(), p.shape()[0]);
             params.put(name, QuantParams.fromRanges(format, Granularity.PER_CHANNEL, ranges));

@@ -9,7 +9,8 @@ import java.util.Map;
  * so each group can be switched off on its own. Which tensor falls in which group is {@link Site}'s
  * and {@link WeightLayer}'s business.
  *
- * @param weightBits    every linear layer's weights (patch embedding, qkv, proj, fc1, fc2, head)
+ * @param weightBits    every linear layer's weights (qkv, proj, fc1, fc2, head; the patch embedding's
+ *                      never below {@link #PATCH_WEIGHT_BITS})
  * @param activationBits the inputs of those layers except the patch embedding's
  * @param attentionBits Q, K and V, the operands of Q·K^T and P·V
  * @param softmaxBits   the post-softmax probabilities P (log-sqrt(2) codes)
@@ -18,6 +19,8 @@ public record QuantConfig(int weightBits, int activationBits, int attentionBits,
     public static final int FLOAT = 32;
     /** The patch embedding's input (the normalised image) whenever activations are quantized, as the issue asks. */
     public static final int PATCH_INPUT_BITS = 8;
+    /** The least bits of the patch embedding's weights ({@link WeightLayer#bits}). */
+    public static final int PATCH_WEIGHT_BITS = 8;
 
     private static final Map<String, QuantConfig> PRESETS = new LinkedHashMap<>();
 

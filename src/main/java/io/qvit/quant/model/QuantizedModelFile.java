@@ -109,7 +109,6 @@ public final class QuantizedModelFile {
     }
 
     private static QuantizedModel model(Path file, Map<String, WeightTensor> t, VitConfig cfg, QuantConfig quant) {
-        QuantFormat weightFormat = QuantFormat.symmetric(quant.weightBits());
         Map<String, QuantizedModel.PackedWeight> packed = new LinkedHashMap<>();
         Map<String, ModelWeights.Param> floats = new HashMap<>();
         for (Map.Entry<String, int[]> e : ModelWeights.expectedShapes(cfg).entrySet()) {
@@ -118,11 +117,12 @@ public final class QuantizedModelFile {
             WeightTensor x = t.get(name);
             if (x == null) throw new QvitException(file + " has no tensor " + name + "; the file is incomplete: convert the model again");
             if (x.dtype() == DType.U8) {
+                QuantFormat weightFormat = QuantFormat.symmetric(WeightLayer.bits(name, quant));
                 int rows = shape[0], k = (int) (numel(shape) / rows);
                 byte[] codes = bytes(x);
                 if (codes.length != rows * PackedCodes.rowBytes(weightFormat, k))
                     throw new QvitException(file + ": " + name + " holds " + codes.length + " bytes, " + rows + " rows of " + k
-                            + " codes at " + quant.weightBits() + " bits need " + rows * PackedCodes.rowBytes(weightFormat, k));
+                            + " codes at " + weightFormat.bits() + " bits need " + rows * PackedCodes.rowBytes(weightFormat, k));
                 QuantParams p = new QuantParams(weightFormat, Granularity.PER_CHANNEL, vector(file, t, name + ".scale", rows),
                         ints(file, name + ".zero_point", vector(file, t, name + ".zero_point", rows)));
                 packed.put(name, new QuantizedModel.PackedWeight(shape, new PackedCodes(codes, rows, k, weightFormat), p));

@@ -96,6 +96,7 @@ class FakeQuantModelTest {
             assertEquals(8, all.activationParams().get(ActivationKey.global(Site.PATCH_INPUT)).format().bits());
             assertEquals(4, all.activationParams().get(new ActivationKey(0, Site.QKV_INPUT)).format().bits());
             assertEquals(4, all.weightParams().get("head.weight").format().bits());
+            assertEquals(QuantConfig.PATCH_WEIGHT_BITS, all.weightParams().get("patch_embed.proj.weight").format().bits());
 
             CalibratedModel weightsOnly = Calibrator.calibrate(c, f.model().weights(), new QuantConfig(4, 32, 32, 32), f.input(), f.batch(), cpu);
             assertEquals(all.weightParams().keySet(), weightsOnly.weightParams().keySet());
