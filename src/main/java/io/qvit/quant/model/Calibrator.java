@@ -119,8 +119,8 @@ public final class Calibrator {
             ModelWeights.Param w = weights.get(name);
             QuantFormat format = key.site().format(quant);
             ActivationSmoothing.Result r = ActivationSmoothing.search(e.getValue().rows(), e.getValue().channels(), w.data(),
-                    w.shape()[0], format, weightFormat, backend);
-            activations.put(key, QuantParams.fromRanges(format, Granularity.PER_TENSOR, r.range()));
+                    w.shape()[0], format, key.site().dynamic(), weightFormat, backend);
+            if (!key.site().dynamic()) activations.put(key, QuantParams.fromRanges(format, Granularity.PER_TENSOR, r.range()));
             if (r.alpha() == 0f) continue;
             divisors.put(key, r.divisors());
             replaced.put(name, ActivationSmoothing.scaleColumns(w.data(), w.shape()[0], r.divisors()));
@@ -140,6 +140,7 @@ public final class Calibrator {
                 smoothed.computeIfAbsent(key, k -> new RowSample(cols, stride)).observe(x);
                 return x;
             }
+            if (key.site().dynamic()) return x; // ranged per row as it runs
             RangeObserver o = observers.computeIfAbsent(key, k -> observer(k.site(), bits, cols));
             o.observe(key.toString(), key.site().postLayerNorm() ? transpose(x, cols) : x);
             return x;

@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 
 /**
  * The attention core of the integer path. With Q, K and V quantized: scores are int32 dot products
- * of zero-point-corrected Q and K codes, scaled by {@code sq·sk} then by {@code 1/sqrt(d)} in fp32;
+ * of zero-point-corrected Q and K codes (per row: each image, head and token has its own range),
+ * scaled by the two rows' {@code sq·sk} then by {@code 1/sqrt(d)} in fp32;
  * the softmax is fp32; the probabilities become log-sqrt(2) codes, whose values
  * ({@link QuantRules#log2Value}: a power of two times s or s/sqrt(2)) weight the
  * zero-point-corrected V codes in an fp32 sum that is scaled by sv once per output. With attention
@@ -32,14 +33,15 @@ final class IntegerAttention {
     float[] run(float[] qkv, QuantizedModel model, int block) {
         ActivationKey qKey = new ActivationKey(block, Site.Q), kKey = new ActivationKey(block, Site.K),
                 vKey = new ActivationKey(block, Site.V), pKey = new ActivationKey(block, Site.PROBS);
-        QuantParams pq = model.activationParams().get(qKey), pk = model.activationParams().get(kKey),
-                pv = model.activationParams().get(vKey);
+        QuantParams pv = model.activationParams().get(vKey);
         float[] q = layout.split(qkv, 0), k = layout.split(qkv, 1), v = layout.split(qkv, 2);
         float[] p = new float[batch * heads * tokens * tokens];
-        if (pq != null && pk != null) {
+        if (!QuantConfig.isFloat(model.quant().attentionBits())) {
+            // Q and K per row (image, head, token), each row with its own range (Site.dynamic)
+            QuantParams pq = FakeQuantModel.perToken(qKey.toString(), q, headDim, qKey.site().format(model.quant())).params(),
+                    pk = FakeQuantModel.perToken(kKey.toString(), k, headDim, kKey.site().format(model.quant())).params();
             int[] cq = centred(qKey, pq, q), ck = centred(kKey, pk, k);
-            float sqk = pq.scaleOfRow(0) * pk.scaleOfRow(0);
-            IntStream.range(0, batch * heads).parallel().forEach(bh -> integerScores(cq, ck, sqk, p, bh));
+            IntStream.range(0, batch * heads).parallel().forEach(bh -> integerScores(cq, pq, ck, pk, p, bh));
         } else {
             IntStream.range(0, batch * heads).parallel().forEach(bh -> floatScores(q, k, p, bh));
         }
@@ -62,22 +64,23 @@ final class IntegerAttention {
         return out;
     }
 
-    /** Codes minus the zero point. */
+    /** Codes minus their row's zero point (one row per group of params, or one for all). */
     private static int[] centred(ActivationKey key, QuantParams params, float[] x) {
         int[] c = new UniformQuantizer(params).quantize(key.toString(), x);
-        int z = params.zeroPointOfRow(0);
-        for (int i = 0; i < c.length; i++) c[i] -= z;
+        int size = c.length / params.groups();
+        for (int i = 0; i < c.length; i++) c[i] -= params.zeroPoints()[i / size];
         return c;
     }
 
-    private void integerScores(int[] q, int[] k, float sqk, float[] p, int bh) {
-        int base = bh * tokens * headDim, rowBase = bh * tokens * tokens;
+    private void integerScores(int[] q, QuantParams pq, int[] k, QuantParams pk, float[] p, int bh) {
+        int base = bh * tokens * headDim, rowBase = bh * tokens * tokens, firstRow = bh * tokens;
         for (int i = 0; i < tokens; i++) {
             int row = rowBase + i * tokens, qi = base + i * headDim;
+            float sq = pq.scaleOfRow(firstRow + i);
             for (int j = 0; j < tokens; j++) {
                 int kj = base + j * headDim, acc = 0;
                 for (int c = 0; c < headDim; c++) acc += q[qi + c] * k[kj + c];
-                p[row + j] = (float) acc * sqk * scale;
+                p[row + j] = (float) acc * (sq * pk.scaleOfRow(firstRow + j)) * scale;
             }
             HookedAttention.softmaxRow(p, row, tokens);
         }

@@ -6,6 +6,7 @@ import io.qvit.backend.cpu.CpuTensor;
 import io.qvit.backend.cpu.Im2col;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
+import io.qvit.quant.Granularity;
 import io.qvit.quant.IntGemm;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
@@ -14,7 +15,8 @@ import io.qvit.quant.reparam.ActivationSmoothing;
 
 /**
  * Integer execution of a {@link QuantizedModel}, the CPU reference of the kernels: each layer's input
- * is divided by its smoothing divisors (fc2's), quantized to per-tensor codes, multiplied with the
+ * is divided by its smoothing divisors (fc2's), quantized to codes (per tensor, or per row for
+ * {@link Site#dynamic()} sites), multiplied with the
  * packed weight codes in int32 with exact zero-point correction ({@link IntGemm}), and scaled back
  * with the bias added in the float epilogue. The attention core is {@link IntegerAttention}.
  */
@@ -54,9 +56,11 @@ final class IntegerOps implements VitOps {
         ActivationKey key = layer.inputKey(block);
         String module = layer.module(block);
         QuantizedModel.PackedWeight w = model.packed().get(module + ".weight");
-        QuantParams pa = model.activationParams().get(key);
         float[] divisors = model.divisors().get(key);
         float[] in = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
+        QuantParams pa = key.site().dynamic()
+                ? QuantParams.minMax(key.toString(), in, rows, key.site().format(model.quant()), Granularity.PER_TOKEN)
+                : model.activationParams().get(key);
         int[] codes = new UniformQuantizer(pa).quantize(key.toString(), in);
         PackedCodes a = PackedCodes.pack(codes, rows, k, pa.format());
         ModelWeights.Param bias = model.floatParam(module + ".bias");

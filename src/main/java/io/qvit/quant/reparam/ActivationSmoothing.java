@@ -34,7 +34,7 @@ public final class ActivationSmoothing {
      * The chosen transform.
      *
      * @param divisors s per input channel (all 1 when smoothing did not help)
-     * @param range    the per-tensor range of {@code x / s}
+     * @param range    the per-tensor range of {@code x / s}, or null when x is quantized per token
      * @param alpha    the strength chosen, or 0 for none
      */
     public record Result(float[] divisors, Ranges range, float alpha) {}
@@ -45,20 +45,21 @@ public final class ActivationSmoothing {
      * @param rows        sampled rows of x, {@code [n, k]} row-major
      * @param channels    min and max of every channel of x over all calibration rows
      * @param weight      the layer's fp32 weight {@code [outputs, k]}
-     * @param activations the activation format (per-tensor)
+     * @param activations the activation format
+     * @param perToken    x is quantized per row with the row's min-max range, not with one calibrated range
      * @param weights     the weight format (per output row), or null for float weights
      */
     public static Result search(float[] rows, Ranges channels, float[] weight, int outputs, QuantFormat activations,
-                                QuantFormat weights, CpuBackend backend) {
+                                boolean perToken, QuantFormat weights, CpuBackend backend) {
         int k = channels.groups(), n = rows.length / k;
         float[] reference = multiply(rows, n, k, weight, outputs, backend);
         float[] ones = new float[k];
         Arrays.fill(ones, 1f);
-        Result best = candidate(ones, 0f, rows, channels, activations);
+        Result best = candidate(ones, 0f, rows, channels, activations, perToken);
         double bestError = error(best, rows, n, weight, outputs, reference, activations, weights, backend);
         float[] weightMax = columnAbsMax(weight, outputs, k);
         for (float alpha : ALPHAS) {
-            Result r = candidate(factors(channels, weightMax, alpha), alpha, rows, channels, activations);
+            Result r = candidate(factors(channels, weightMax, alpha), alpha, rows, channels, activations, perToken);
             double e = error(r, rows, n, weight, outputs, reference, activations, weights, backend);
             if (e < bestError) {
                 bestError = e;
@@ -97,7 +98,8 @@ public final class ActivationSmoothing {
     }
 
     /** The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched on the rows. */
-    private static Result candidate(float[] s, float alpha, float[] rows, Ranges channels, QuantFormat activations) {
+    private static Result candidate(float[] s, float alpha, float[] rows, Ranges channels, QuantFormat activations, boolean perToken) {
+        if (perToken) return new Result(s, null, alpha);
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < s.length; c++) {
             lo = Math.min(lo, channels.lo()[c] / s[c]);
@@ -117,7 +119,10 @@ public final class ActivationSmoothing {
                                 QuantFormat activations, QuantFormat weights, CpuBackend backend) {
         String name = "smoothing candidate";
         float[] x = divideColumns(rows, r.divisors());
-        x = new UniformQuantizer(QuantParams.fromRanges(activations, Granularity.PER_TENSOR, r.range())).fakeQuant(name, x);
+        QuantParams ap = r.range() == null
+                ? QuantParams.minMax(name, x, n, activations, Granularity.PER_TOKEN)
+                : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, r.range());
+        x = new UniformQuantizer(ap).fakeQuant(name, x);
         float[] w = scaleColumns(weight, outputs, r.divisors());
         if (weights != null) {
             QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));

@@ -1,6 +1,7 @@
 package io.qvit.quant.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +92,8 @@ class FakeQuantModelTest {
         try (CpuBackend cpu = new CpuBackend()) {
             CalibratedModel all = Calibrator.calibrate(c, f.model().weights(), QuantConfig.preset("w4a4"), f.input(), f.batch(), cpu);
             assertEquals(2 + 4 * c.depth() + 1, all.weightParams().size(), "patch, 4 per block, head, head_dist");
-            assertEquals(2 + 7 * c.depth(), all.activationParams().size(), "patch and head input, 7 uniform sites per block");
+            assertEquals(1 + 3 * c.depth(), all.activationParams().size(), "patch input, then qkv and fc1 inputs and V per block: the static sites");
+            for (ActivationKey key : all.activationParams().keySet()) assertFalse(key.site().dynamic(), key + " is ranged per row as it runs");
             assertEquals(c.depth(), all.softmaxScales().size());
             assertEquals(8, all.activationParams().get(ActivationKey.global(Site.PATCH_INPUT)).format().bits());
             assertEquals(4, all.activationParams().get(new ActivationKey(0, Site.QKV_INPUT)).format().bits());
@@ -104,7 +106,7 @@ class FakeQuantModelTest {
 
             CalibratedModel attentionOnly = Calibrator.calibrate(c, f.model().weights(), new QuantConfig(32, 32, 6, 32), f.input(), f.batch(), cpu);
             Set<Site> sites = attentionOnly.activationParams().keySet().stream().map(ActivationKey::site).collect(Collectors.toSet());
-            assertEquals(EnumSet.of(Site.Q, Site.K, Site.V), sites);
+            assertEquals(EnumSet.of(Site.V), sites, "Q and K are dynamic");
             assertTrue(attentionOnly.weightParams().isEmpty() && attentionOnly.softmaxScales().isEmpty());
         }
     }
