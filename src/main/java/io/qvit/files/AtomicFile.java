@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a result file so that readers never see half of it: the content goes to a temporary file
@@ -26,12 +29,15 @@ public final class AtomicFile {
 
     private AtomicFile() {}
 
+    private static final Set<PosixFilePermission> ORDINARY = PosixFilePermissions.fromString("rw-r--r--");
+
     public static void write(Path target, Body body) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            readableByAll(tmp); // a temporary file is private (0600); the result is an ordinary file
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 body.writeTo(out);
@@ -55,6 +61,14 @@ public final class AtomicFile {
                     // best effort: the write already failed and says why
                 }
             }
+        }
+    }
+
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, ORDINARY);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions stand
         }
     }
 }

@@ -9,6 +9,7 @@ import io.qvit.QvitException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,14 @@ class AtomicFileTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left");
         }
+    }
+
+    /** Results are ordinary files, readable by others, not private like the temporary file they were. */
+    @Test
+    void resultIsReadableByAll(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("report.md");
+        AtomicFile.write(target, out -> out.write("x".getBytes()));
+        assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Files.getPosixFilePermissions(target));
     }
 
     @Test
