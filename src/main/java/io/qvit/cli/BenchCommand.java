@@ -143,7 +143,7 @@ final class BenchCommand implements Command {
         }
         long t2 = System.nanoTime();
         IntegerModel m = new IntegerModel(packed, cpu);
-        return new Runner(precision, m::forward, m, String.format("; calibrate %d images %.1f s, pack and write %.1f s",
+        return new Runner(precision, m::forward, m, String.format("; calibrate on %d images and pack %.1f s, write the file %.1f s",
                 calibImages, (t1 - t0) / 1e9, (t2 - t1) / 1e9));
     }
 

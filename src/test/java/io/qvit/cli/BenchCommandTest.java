@@ -13,7 +13,7 @@ class BenchCommandTest {
                 "--precisions", "fp32,w4a4", "--calib-count", "1");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains(" fp32  batch    1") && run.out().contains("(1.00x the first)"), run.toString());
-        assertTrue(run.out().contains(" w4a4  batch    1") && run.out().contains("calibrate 1 images"), run.toString());
+        assertTrue(run.out().contains(" w4a4  batch    1") && run.out().contains("calibrate on 1 images and pack"), run.toString());
     }
 
     @Test
