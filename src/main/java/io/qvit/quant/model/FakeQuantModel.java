@@ -6,9 +6,7 @@ import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VisionTransformer;
 import io.qvit.model.VitParameters;
-import io.qvit.quant.Granularity;
 import io.qvit.quant.Log2Quantizer;
-import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
 import io.qvit.quant.reparam.ActivationSmoothing;
@@ -61,19 +59,14 @@ public final class FakeQuantModel implements AutoCloseable {
             float[] divisors = model.divisors().get(key);
             if (divisors != null) x = ActivationSmoothing.divideColumns(x, divisors);
             if (key.site().dynamic() && !QuantConfig.isFloat(key.site().bits(model.quant()))) {
-                QuantFormat format = key.site().format(model.quant());
-                return inParallel(x, cols, part -> perToken(key.toString(), part, cols, format).fakeQuant(key.toString(), part));
+                String name = key.toString();
+                return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
             }
             UniformQuantizer u = uniform.get(key);
             if (u != null) return inParallel(x, cols, part -> u.fakeQuant(key.toString(), part));
             Log2Quantizer l = log2.get(key);
             return l == null ? x : inParallel(x, cols, part -> l.fakeQuant(key.toString(), part));
         };
-    }
-
-    /** A dynamic site's quantizer for rows {@code [x.length / cols, cols]}: each row's own min-max range. */
-    static UniformQuantizer perToken(String tensor, float[] x, int cols, QuantFormat format) {
-        return new UniformQuantizer(QuantParams.minMax(tensor, x, x.length / cols, format, Granularity.PER_TOKEN));
     }
 
     /**

@@ -38,8 +38,8 @@ final class IntegerAttention {
         float[] p = new float[batch * heads * tokens * tokens];
         if (!QuantConfig.isFloat(model.quant().attentionBits())) {
             // Q and K per row (image, head, token), each row with its own range (Site.dynamic)
-            QuantParams pq = FakeQuantModel.perToken(qKey.toString(), q, headDim, qKey.site().format(model.quant())).params(),
-                    pk = FakeQuantModel.perToken(kKey.toString(), k, headDim, kKey.site().format(model.quant())).params();
+            QuantParams pq = qKey.site().rowParams(qKey.toString(), q, headDim, model.quant()),
+                    pk = kKey.site().rowParams(kKey.toString(), k, headDim, model.quant());
             int[] cq = centred(qKey, pq, q), ck = centred(kKey, pk, k);
             IntStream.range(0, batch * heads).parallel().forEach(bh -> integerScores(cq, pq, ck, pk, p, bh));
         } else {

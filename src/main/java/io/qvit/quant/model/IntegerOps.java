@@ -6,7 +6,6 @@ import io.qvit.backend.cpu.CpuTensor;
 import io.qvit.backend.cpu.Im2col;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
-import io.qvit.quant.Granularity;
 import io.qvit.quant.IntGemm;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
@@ -59,7 +58,7 @@ final class IntegerOps implements VitOps {
         float[] divisors = model.divisors().get(key);
         float[] in = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
         QuantParams pa = key.site().dynamic()
-                ? QuantParams.minMax(key.toString(), in, rows, key.site().format(model.quant()), Granularity.PER_TOKEN)
+                ? key.site().rowParams(key.toString(), in, k, model.quant())
                 : model.activationParams().get(key);
         int[] codes = new UniformQuantizer(pa).quantize(key.toString(), in);
         PackedCodes a = PackedCodes.pack(codes, rows, k, pa.format());

@@ -1,6 +1,8 @@
 package io.qvit.quant.model;
 
+import io.qvit.quant.Granularity;
 import io.qvit.quant.QuantFormat;
+import io.qvit.quant.QuantParams;
 
 /**
  * Every activation the quantized model quantizes, in one place. All are asymmetric uniform codes
@@ -50,6 +52,11 @@ public enum Site {
      */
     public boolean dynamic() {
         return this == FC2_INPUT || this == PROJ_INPUT || this == Q || this == K || this == HEAD_INPUT;
+    }
+
+    /** A dynamic site's params for rows {@code [x.length / cols, cols]}: each row's own min-max range. */
+    QuantParams rowParams(String tensor, float[] x, int cols, QuantConfig c) {
+        return QuantParams.minMax(tensor, x, x.length / cols, format(c), Granularity.PER_TOKEN);
     }
 
     /** Calibrated per channel, then reparameterised into the LayerNorm before it. */
