@@ -111,11 +111,12 @@ public final class Calibrator {
     private static ModelWeights smooth(QuantConfig quant, ModelWeights weights, Map<ActivationKey, RowSample> samples,
                                        Map<ActivationKey, QuantParams> activations, Map<ActivationKey, float[]> divisors,
                                        CpuBackend backend) {
-        QuantFormat weightFormat = QuantConfig.isFloat(quant.weightBits()) ? null : QuantFormat.symmetric(quant.weightBits());
         Map<String, float[]> replaced = new HashMap<>();
         for (Map.Entry<ActivationKey, RowSample> e : samples.entrySet()) {
             ActivationKey key = e.getKey();
-            String name = "blocks." + key.block() + ".mlp.fc2.weight";
+            String name = WeightLayer.FC2.module(key.block()) + ".weight";
+            int weightBits = WeightLayer.bits(name, quant);
+            QuantFormat weightFormat = QuantConfig.isFloat(weightBits) ? null : QuantFormat.symmetric(weightBits);
             ModelWeights.Param w = weights.get(name);
             QuantFormat format = key.site().format(quant);
             ActivationSmoothing.Result r = ActivationSmoothing.search(e.getValue().rows(), e.getValue().channels(), w.data(),

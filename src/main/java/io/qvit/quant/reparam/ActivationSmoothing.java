@@ -59,8 +59,9 @@ public final class ActivationSmoothing {
         double bestError = error(best, rows, n, weight, outputs, reference, activations, weights, backend);
         float[] weightMax = columnAbsMax(weight, outputs, k);
         for (float alpha : ALPHAS) {
-            Result r = candidate(factors(channels, weightMax, alpha), alpha, rows, channels, activations, perToken);
-            double e = error(r, rows, n, weight, outputs, reference, activations, weights, backend);
+            float[] s = factors(channels, weightMax, alpha), divided = divideColumns(rows, s);
+            Result r = candidate(s, alpha, divided, channels, activations, perToken);
+            double e = error(r, divided, n, weight, outputs, reference, activations, weights, backend);
             if (e < bestError) {
                 bestError = e;
                 best = r;
@@ -97,15 +98,17 @@ public final class ActivationSmoothing {
         return s;
     }
 
-    /** The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched on the rows. */
-    private static Result candidate(float[] s, float alpha, float[] rows, Ranges channels, QuantFormat activations, boolean perToken) {
+    /**
+     * The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched
+     * on the sampled rows already divided by s.
+     */
+    private static Result candidate(float[] s, float alpha, float[] divided, Ranges channels, QuantFormat activations, boolean perToken) {
         if (perToken) return new Result(s, null, alpha);
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < s.length; c++) {
             lo = Math.min(lo, channels.lo()[c] / s[c]);
             hi = Math.max(hi, channels.hi()[c] / s[c]);
         }
-        float[] divided = divideColumns(rows, s);
         float[] sample = new float[Math.min(divided.length, SEARCH_VALUES)];
         long step = Math.max(1, divided.length / sample.length);
         for (int i = 0; i < sample.length; i++) sample[i] = divided[(int) (i * step)];
@@ -114,15 +117,18 @@ public final class ActivationSmoothing {
         return new Result(s, range, alpha);
     }
 
-    /** Squared error of the quantized layer's output (no bias) against the float one. */
-    private static double error(Result r, float[] rows, int n, float[] weight, int outputs, float[] reference,
+    /**
+     * The quantized layer's output error (no bias) against the float one, the sum over rows of each
+     * row's squared error relative to its squared norm; divided: the sampled rows divided by the
+     * candidate's divisors.
+     */
+    private static double error(Result r, float[] divided, int n, float[] weight, int outputs, float[] reference,
                                 QuantFormat activations, QuantFormat weights, CpuBackend backend) {
         String name = "smoothing candidate";
-        float[] x = divideColumns(rows, r.divisors());
         QuantParams ap = r.range() == null
-                ? QuantParams.minMax(name, x, n, activations, Granularity.PER_TOKEN)
+                ? QuantParams.minMax(name, divided, n, activations, Granularity.PER_TOKEN)
                 : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, r.range());
-        x = new UniformQuantizer(ap).fakeQuant(name, x);
+        float[] x = new UniformQuantizer(ap).fakeQuant(name, divided);
         float[] w = scaleColumns(weight, outputs, r.divisors());
         if (weights != null) {
             QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
