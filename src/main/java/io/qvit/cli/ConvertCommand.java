@@ -2,6 +2,7 @@ package io.qvit.cli;
 
 import io.qvit.QvitException;
 import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.data.Sample;
 import io.qvit.hub.TextProgressBar;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -63,14 +65,15 @@ final class ConvertCommand implements Command {
             throw new QvitException("--out " + out + ": the folder " + out.toAbsolutePath().getParent() + " does not exist");
         long start = System.nanoTime();
         LoadedModel loaded = ModelLoader.load(line.getOptionValue("model"), CliOptions.hints(line), TextProgressBar.onStderr());
+        List<Sample> chosen = QuantOptions.calibrationImages(line);
         QuantizedModel packed;
         try (CpuBackend cpu = new CpuBackend(CliOptions.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors()))) {
-            CalibratedModel calibrated = QuantOptions.calibrate(line, quant, loaded, cpu);
+            CalibratedModel calibrated = QuantOptions.calibrate(line, quant, loaded, chosen, cpu);
             packed = QuantizedModel.pack(calibrated);
         }
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("source", loaded.source().getFileName().toString());
-        notes.put("calibration", QuantOptions.calibrationImages(line).size() + " images of " + line.getOptionValue("calib")
+        notes.put("calibration", chosen.size() + " images of " + line.getOptionValue("calib")
                 + (line.hasOption("calib-seed") ? ", drawn with seed " + line.getOptionValue("calib-seed") : ", the first ones"));
         QuantizedModelFile.write(out, loaded.definition(), packed, notes);
         long fp32 = 4 * loaded.weights().parameterCount();

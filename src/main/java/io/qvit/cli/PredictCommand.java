@@ -16,15 +16,15 @@ import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.IntegerModel;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModelFile;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.ParseException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
 
 /**
  * {@code qvit predict}: top-5 classes of images with the model's own preprocessing; with labels

@@ -67,15 +67,13 @@ final class QuantOptions {
 
     /** A classifier running the model calibrated as the options say (fake-quant simulation). */
     static Classifier classifier(CommandLine line, QuantConfig quant, LoadedModel loaded, Backend backend) {
-        return FakeQuantModel.classifier(loaded.definition(), calibrate(line, quant, loaded, cpu(backend, "--preset")), cpu(backend, "--preset"));
+        CpuBackend cpu = cpu(backend, "--preset");
+        return FakeQuantModel.classifier(loaded.definition(), calibrate(line, quant, loaded, calibrationImages(line), cpu), cpu);
     }
 
-    /** The model calibrated on the --calib images the options choose. */
-    static CalibratedModel calibrate(CommandLine line, QuantConfig quant, LoadedModel loaded, CpuBackend cpu) {
-        String calib = line.getOptionValue("calib");
-        if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
-        List<Sample> chosen = calibrationImages(line);
-        System.err.printf("calibrating %s on %d images of %s%n", quant, chosen.size(), calib);
+    /** The model calibrated on {@code chosen}, the images {@link #calibrationImages} took from --calib. */
+    static CalibratedModel calibrate(CommandLine line, QuantConfig quant, LoadedModel loaded, List<Sample> chosen, CpuBackend cpu) {
+        System.err.printf("calibrating %s on %d images of %s%n", quant, chosen.size(), line.getOptionValue("calib"));
         return Calibrator.calibrate(loaded, quant, chosen, cpu);
     }
 
@@ -87,7 +85,9 @@ final class QuantOptions {
 
     /** The images of --calib chosen by --calib-count and --calib-seed: the first N, or N drawn with the seed. */
     static List<Sample> calibrationImages(CommandLine line) {
-        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(line.getOptionValue("calib"))));
+        String calib = line.getOptionValue("calib");
+        if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
+        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(calib)));
         int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
         if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
         return List.copyOf(samples.subList(0, Math.min(count, samples.size())));
