@@ -8,13 +8,11 @@ import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
 import io.qvit.quant.model.CalibratedModel;
+import io.qvit.quant.model.CalibrationImages;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.FakeQuantModel;
 import io.qvit.quant.model.QuantConfig;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -87,10 +85,8 @@ final class QuantOptions {
     static List<Sample> calibrationImages(CommandLine line) {
         String calib = line.getOptionValue("calib");
         if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
-        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(calib)));
         int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
-        if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
-        return List.copyOf(samples.subList(0, Math.min(count, samples.size())));
+        return CalibrationImages.choose(Datasets.fromArguments(List.of(calib)), count, line.hasOption("calib-seed") ? seed(line) : null);
     }
 
     private static long seed(CommandLine line) {
