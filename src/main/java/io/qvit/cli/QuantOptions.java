@@ -43,6 +43,7 @@ final class QuantOptions {
 
     /** The configuration the options ask for, or null when they ask for no quantization. */
     static QuantConfig config(CommandLine line) {
+        checkCalibration(line);
         boolean any = line.hasOption("preset") || line.hasOption("wbits") || line.hasOption("abits")
                 || line.hasOption("attn-bits") || line.hasOption("softmax-bits");
         if (!any) {
@@ -51,11 +52,7 @@ final class QuantOptions {
         }
         QuantConfig base = QuantConfig.preset("fp32");
         if (line.hasOption("preset")) {
-            try {
-                base = QuantConfig.preset(line.getOptionValue("preset"));
-            } catch (QvitException e) {
-                throw new QvitException("--preset: " + e.getMessage());
-            }
+            base = CliOptions.named("preset", () -> QuantConfig.preset(line.getOptionValue("preset")));
         }
         int a = bits(line, "abits", base.activationBits());
         boolean aGiven = line.hasOption("abits");
@@ -85,17 +82,20 @@ final class QuantOptions {
     static List<Sample> calibrationImages(CommandLine line) {
         String calib = line.getOptionValue("calib");
         if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
-        int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
-        return CalibrationImages.choose(Datasets.fromArguments(List.of(calib)), count, line.hasOption("calib-seed") ? seed(line) : null);
+        checkCalibration(line);
+        return CalibrationImages.choose(CliOptions.named("calib", () -> Datasets.fromArguments(List.of(calib))), count(line),
+                line.hasOption("calib-seed") ? CliOptions.wholeNumber(line, "calib-seed") : null);
     }
 
-    private static long seed(CommandLine line) {
-        String v = line.getOptionValue("calib-seed");
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new QvitException("--calib-seed must be a whole number, not '" + v + "'");
-        }
+    /** --calib (an existing list or folder), --calib-count and --calib-seed, checked before any work. */
+    static void checkCalibration(CommandLine line) {
+        if (line.hasOption("calib")) CliOptions.existingPath("calib", line.getOptionValue("calib"));
+        count(line);
+        if (line.hasOption("calib-seed")) CliOptions.wholeNumber(line, "calib-seed");
+    }
+
+    private static int count(CommandLine line) {
+        return CliOptions.intInRange(line, "calib-count", Calibrator.DEFAULT_IMAGES, 1, CliOptions.MAX_IMAGES);
     }
 
     private static int bits(CommandLine line, String option, int fallback) {
