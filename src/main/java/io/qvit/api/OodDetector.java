@@ -12,7 +12,9 @@ import java.nio.file.Path;
  * An out-of-distribution score over a session's {@link Outputs}: one number per image, higher
  * meaning more in-distribution. Logit scores (msp, maxlogit, energy, entropy, gen) need no data;
  * the others (tempscale, mds, rmds, knn, vim, react) are fitted once on in-distribution outputs,
- * with labels where the score needs them ({@link ScoreKind#needsLabels}). Immutable and thread-safe.
+ * with labels where the score needs them ({@link ScoreKind#needsLabels}). Scores that need the
+ * classifier head (vim, react) use the model's float head, so they cannot be fitted with a converted
+ * model. Immutable and thread-safe.
  */
 public final class OodDetector {
     private final OodScore score;
@@ -40,6 +42,9 @@ public final class OodDetector {
      * @param settings the scores' hyperparameters, for example {@code ScoreSettings.DEFAULTS.withKnnK(10)}
      */
     public static OodDetector fit(ScoreKind kind, Model model, Outputs inDistribution, int[] labels, ScoreSettings settings) {
+        if (kind.needsHead() && model.head() == null)
+            throw new QvitException(kind.cliName() + " needs the float classifier head, which converted model " + model.name()
+                    + " stores as integer codes; fit it with a float32 or quantize()d model, or choose another score");
         return new OodDetector(Scores.fit(kind, new FitData(inDistribution.toModelOutputs(), labels, model.head()), settings));
     }
 

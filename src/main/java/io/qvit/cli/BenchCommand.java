@@ -53,14 +53,14 @@ final class BenchCommand implements Command {
         Options o = CliOptions.device(new Options());
         o.addOption(Option.builder().longOpt("arch").hasArg().argName("NAME").required()
                 .desc("timm architecture, for example vit_tiny_patch16_224").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed forwards first, 0 to " + MAX_REPEATS + " (default 2)").build());
         o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N").desc("timed forwards, 1 to " + MAX_REPEATS + " (default 5)").build());
         o.addOption(Option.builder().longOpt("precisions").hasArg().argName("P,...")
                 .desc("fp32 (default) and presets to time side by side, e.g. fp32,w8a8,w4a4: presets run as integers on the CPU,"
                         + " after calibration and packing, which are timed too").build());
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
-                .desc("random images to calibrate presets on (default " + Calibrator.DEFAULT_IMAGES + ")").build());
+                .desc("random images to calibrate presets on, 1 to " + CliOptions.MAX_BATCH + " (default " + Calibrator.DEFAULT_IMAGES + ")").build());
         return o;
     }
 

@@ -56,7 +56,7 @@ final class PredictCommand implements Command {
                 .desc("a .safetensors or .pth checkpoint, or hf:timm/NAME.TAG").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.csv")
                 .desc("also write one CSV row per image: file, path, label, top1, prob, top1_name, top5, top5_prob").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
         o.addOption(Option.builder("q").longOpt("quiet").desc("no per-image lines; only the summary").build());
         return o;
     }

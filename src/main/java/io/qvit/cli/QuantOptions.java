@@ -36,7 +36,7 @@ final class QuantOptions {
     /** --calib-count and --calib-seed: which of the --calib images to calibrate on. */
     static Options addCalibrationChoice(Options o) {
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
-                .desc("calibration images to use (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
+                .desc("calibration images to use, 1 to " + CliOptions.MAX_IMAGES + " (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
         o.addOption(Option.builder().longOpt("calib-seed").hasArg().argName("S").desc("draw the calibration images at random with this seed").build());
         return o;
     }

@@ -60,7 +60,7 @@ final class StudyCommand implements Command {
                 .desc("OOD scores: " + ScoreKind.validNames() + " (default msp,energy)").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR").required()
                 .desc("output folder; its cached network outputs are reused when the study runs again").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
         o.addOption(Option.builder().longOpt("limit").hasArg().argName("N")
                 .desc("use only the first N images of each set (ID, fit, each OOD set), for a quick trial").build());
         return o;

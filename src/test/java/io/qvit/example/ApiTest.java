@@ -22,7 +22,11 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,31 @@ class ApiTest {
             Floats.assertClose(Floats.read(micro("logits.f32")), logits, 1e-5, 1e-4, "logits");
             Floats.assertClose(Floats.read(micro("features.f32")), features, 1e-5, 1e-4, "features");
             assertThrows(QvitException.class, () -> session.run(new float[7], 1));
+        }
+    }
+
+    @Test
+    void sessionsOnOneModelRunInParallel(@TempDir Path dir) throws Exception {
+        List<Path> images = EmbeddingExampleTest.images(dir);
+        Model model = Qvit.load(micro("model.safetensors").toString()).quantize(Precision.W8A8, images);
+        float[] expected;
+        try (Session session = model.openSession(CPU)) {
+            expected = session.run(images).logits(2);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<float[]>> runs = new ArrayList<>();
+            for (int t = 0; t < 3; t++)
+                runs.add(pool.submit(() -> {
+                    try (Session session = model.openSession(SessionOptions.builder().device(Device.CPU).threads(1).build())) {
+                        float[] last = null;
+                        for (int i = 0; i < 5; i++) last = session.run(images).logits(2);
+                        return last;
+                    }
+                }));
+            for (Future<float[]> r : runs) assertArrayEquals(expected, r.get());
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -104,6 +133,8 @@ class ApiTest {
         try (Session a = converted.openSession(CPU); Session b = reloaded.openSession(CPU)) {
             Outputs x = a.run(images), y = b.run(images);
             for (int i = 0; i < images.size(); i++) assertArrayEquals(x.logits(i), y.logits(i));
+            QvitException vim = assertThrows(QvitException.class, () -> OodDetector.fit(ScoreKind.VIM, reloaded, x, null));
+            assertTrue(vim.getMessage().contains("float classifier head"), vim.getMessage());
         }
     }
 
