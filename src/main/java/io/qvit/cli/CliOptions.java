@@ -76,10 +76,6 @@ final class CliOptions {
         return new DeviceChoice(device, intInRange(line, "threads", Runtime.getRuntime().availableProcessors(), 1, MAX_THREADS));
     }
 
-    static int positiveInt(CommandLine line, String option, int fallback) {
-        return intInRange(line, option, fallback, 1, Integer.MAX_VALUE);
-    }
-
     /** A whole number in {@code [min, max]}, or {@code fallback} when the option is absent. */
     static int intInRange(CommandLine line, String option, int fallback, int min, int max) {
         String v = line.getOptionValue(option);
