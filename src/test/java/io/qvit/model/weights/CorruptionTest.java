@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qvit.QvitException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,9 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,7 +135,7 @@ class CorruptionTest {
     /** Mutates data.pkl itself (the zip stays valid), which exercises the unpickler's checks rather than the zip's. */
     @Test
     void mutatedPickleLoadsOrFailsCleanly() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("views.pth"));
+        Map<String, byte[]> entries = Fixtures.zipEntries(Fixtures.path("views.pth"));
         byte[] pickle = entries.get("views/data.pkl");
         byte[] opcodes = "().0123abeGhJjKMNqQRrstu}]\u0080\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u0093\u0094\u0095"
                 .getBytes(StandardCharsets.ISO_8859_1);
@@ -178,7 +174,7 @@ class CorruptionTest {
 
     @Test
     void missingStorageEntryNamesTensor() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Map<String, byte[]> entries = Fixtures.zipEntries(Fixtures.path("plain.pth"));
         Path file = zip("missing.pth", entries, e -> e.equals("plain/data/0") ? null : entries.get(e));
         QvitException e = assertRejected(file, "missing data/0");
         assertTrue(e.getMessage().contains("plain/data/0 is missing") && e.getMessage().contains("tensor 'weight'"), e.getMessage());
@@ -186,7 +182,7 @@ class CorruptionTest {
 
     @Test
     void shortStorageEntryNamesTensor() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Map<String, byte[]> entries = Fixtures.zipEntries(Fixtures.path("plain.pth"));
         Path file = zip("short.pth", entries, e -> e.equals("plain/data/0") ? Arrays.copyOf(entries.get(e), 8) : entries.get(e));
         QvitException e = assertRejected(file, "short data/0");
         assertTrue(e.getMessage().contains("tensor 'weight'") && e.getMessage().contains("fewer than"), e.getMessage());
@@ -217,27 +213,14 @@ class CorruptionTest {
         }
     }
 
-    private static Map<String, byte[]> entries(Path zipFile) throws IOException {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) out.put(e.getName(), zip.getInputStream(e).readAllBytes());
-        }
-        return out;
-    }
-
     /** A zip with the given entry names; {@code content} gives each one's bytes, or null to leave it out. */
     private Path zip(String name, Map<String, byte[]> names, Function<String, byte[]> content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (String entry : names.keySet()) {
-                byte[] data = content.apply(entry);
-                if (data == null) continue;
-                out.putNextEntry(new ZipEntry(entry));
-                out.write(data);
-                out.closeEntry();
-            }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String entry : names.keySet()) {
+            byte[] data = content.apply(entry);
+            if (data != null) entries.put(entry, data);
         }
-        return write(name, bytes.toByteArray());
+        return write(name, Fixtures.zip(entries, false));
     }
 
     /** Opens the file and reads every tensor: empty when that worked, the QvitException when it failed properly. */
