@@ -44,6 +44,16 @@ public final class ImageDecoder {
         throw unreadable(file, "not a JPEG, PNG or PNM (P2/P3/P5/P6) file; convert it to one of those");
     }
 
+    /** Pillow refuses images over twice its MAX_IMAGE_PIXELS (89,478,485) as decompression bombs, and so does qvit. */
+    static final long MAX_PIXELS = 2L * 89_478_485;
+
+    /** Refuses a declared size over {@link #MAX_PIXELS}; called with the header's numbers before anything is sized from them. */
+    static void checkPixels(Path file, long width, long height) {
+        if (width * height > MAX_PIXELS)
+            throw unreadable(file, "its header declares " + width + "x" + height + " pixels, over the limit of " + MAX_PIXELS
+                    + " (Pillow's decompression-bomb limit); the file is corrupt, or too large to classify: downscale it first");
+    }
+
     static QvitException unreadable(Path file, String reason) {
         return new QvitException("cannot decode image " + file + ": " + reason);
     }

@@ -51,6 +51,24 @@ class ImageDecoderTest {
         }
     }
 
+    /** Found by ImageDecoderFuzzTest: 13 x 2^31-1 overflowed int to a 2 GB raster, allocated before the data was looked at. */
+    @Test
+    void pnmSizeOverTheLimitIsRefusedBeforeAllocating(@TempDir Path dir) throws IOException {
+        Path f = Files.write(dir.resolve("huge.pgm"), "P2\n13 2147483647\n255\n1 2 3\n".getBytes());
+        QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("13x2147483647")
+                && e.getMessage().contains("limit of " + ImageDecoder.MAX_PIXELS), e.getMessage());
+    }
+
+    @Test
+    void pnmSizeBeyondTheFileIsRefusedBeforeAllocating(@TempDir Path dir) throws IOException {
+        for (String header : new String[] {"P5\n10000 10000\n255\n", "P2\n10000 10000\n255\n"}) {
+            Path f = Files.write(dir.resolve("short.pnm"), (header + "1 2 3 4").getBytes());
+            QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("100000000 samples"), e.getMessage());
+        }
+    }
+
     @Test
     void unknownFormatAndMissingFileSayWhat(@TempDir Path dir) throws IOException {
         Path gif = Files.write(dir.resolve("a.gif"), "GIF89a....".getBytes());
