@@ -64,6 +64,7 @@ public final class ImageDecoder {
         ImageReader reader = readers.next();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             reader.setInput(in, true, true);
+            checkDeclaredSize(file, format, reader);
             // libjpeg reports missing scan data as a warning ("premature end of data segment") and pads
             // with grey; Pillow refuses such files. A lone missing EOI marker is tolerated, as by libjpeg.
             List<String> truncation = new ArrayList<>();
@@ -85,6 +86,21 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Refuses a header whose size the file cannot hold, before ImageIO allocates a raster of that size:
+     * deflate expands at most 1032:1 and a PNG pixel takes at least 1 bit, and a Huffman-coded JPEG (all
+     * that ImageIO reads) spends at least 1 bit on every 8x8 block.
+     */
+    private static void checkDeclaredSize(Path file, String format, ImageReader reader) throws IOException {
+        long width = reader.getWidth(0), height = reader.getHeight(0);
+        checkPixels(file, width, height);
+        long perByte = format.equals("png") ? 8L * 1032 : 8L * 64;
+        long bytes = Files.size(file);
+        if (width * height > bytes * perByte)
+            throw unreadable(file, "its header declares " + width + "x" + height + " pixels, more than its " + bytes
+                    + " bytes can hold (a " + format + " holds at most " + perByte + " pixels per byte); the header is corrupt");
     }
 
     /**
