@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The minimal cases ConfigFuzzTest found: one value of the vit_micro fixture's config.json changed,
  * given as --config for its weights. Each is refused with the config file named and the value said,
  * where before it was silently truncated (huge or fractional ints, numbers as text) or reported
- * without the file (VitConfig's and Preprocessing's own checks).
+ * without the file (VitConfig's and Preprocessing's own checks, a head that no longer fits the weights).
  */
 class HfConfigTest {
     private static final Path FIXTURE = Path.of("src/test/resources/fixtures/timm/vit_micro_patch8_32");
@@ -43,6 +43,7 @@ class HfConfigTest {
         "/model_args/num_heads       | 5          | must divide into 5 heads",
         "/model_args/norm_eps        | -1         | epsilon must be positive",
         "/num_classes                | 1.0e30     | 'num_classes' must be an integer",
+        "/num_classes                | 11         | mis-shaped tensors: head.weight",
     })
     void aBadValueIsRefusedNamingTheConfig(String pointer, String value, String expected) throws IOException {
         JsonNode root = JSON.readTree(FIXTURE.resolve("config.json").toFile());
