@@ -1,5 +1,7 @@
 package io.qvit.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qvit.QvitException;
@@ -32,6 +34,12 @@ public final class HfConfig {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            // Jackson's own message ends in a "[Source: REDACTED ...]" note; the line and column say more.
+            JsonLocation at = e.getLocation();
+            throw new QvitException("model config " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; expected a timm config.json with 'architecture' and 'pretrained_cfg'", e);
         } catch (IOException e) {
             throw new QvitException("cannot read model config " + file + ": " + e.getMessage()
                     + " (expected a timm config.json with 'architecture' and 'pretrained_cfg')", e);

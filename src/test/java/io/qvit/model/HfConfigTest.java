@@ -12,6 +12,7 @@ import io.qvit.QvitException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,14 @@ class HfConfigTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void brokenJsonSaysWhereWithoutJacksonsSourceNote() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.json"), "{\"architecture\": \"vit_micro_patch8_32\",\n \"num_classes\" 10}");
+        QvitException e = assertThrows(QvitException.class, () -> HfConfig.read(config));
+        assertTrue(e.getMessage().contains(config + " is not valid JSON") && e.getMessage().contains("line 2, column")
+                && !e.getMessage().contains("REDACTED"), e.getMessage());
+    }
 
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource(delimiter = '|', value = {
