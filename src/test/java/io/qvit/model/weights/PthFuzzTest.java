@@ -103,9 +103,11 @@ class PthFuzzTest {
         return entries;
     }
 
-    /** Byte mutations, or a hostile opcode sequence inserted at a random position. */
+    /** Byte mutations, lying small integers (sizes, strides, offsets, numels), or a hostile opcode sequence inserted. */
     private static byte[] mutatePickle(Mutator m, byte[] pickle) {
-        if (m.random().nextBoolean()) return m.mutateBytes(pickle);
+        int kind = m.random().nextInt(3);
+        if (kind == 0) return m.mutateBytes(pickle);
+        if (kind == 1) return lyingInts(m, pickle);
         byte[][] hostile = {
             op('X', le(0xFFFF_FFFFL, 4)), op('X', le(0x7FFF_FFFFL, 4)), op(0x8d, le(Long.MAX_VALUE, 8)), op(0x8d, le(-1, 8)),
             op(0x8b, le(0xFFFF_FFFFL, 4)), op(0x8a, new byte[] {(byte) 0xFF}), op(0x95, le(-1, 8)), op(0x80, new byte[] {6}),
@@ -120,6 +122,28 @@ class PthFuzzTest {
         };
         int which = m.random().nextInt(hostile.length);
         return m.insert(pickle, m.random().nextInt(pickle.length + 1), hostile[which], "hostile #" + which);
+    }
+
+    /**
+     * One to three BININT1 opcodes ('K' and a byte: torch.save's small sizes, strides, offsets and storage
+     * numels) rewritten as BININT ('J' and four bytes) holding a lie. A 'K' inside a string is hit too; that is harmless.
+     */
+    private static byte[] lyingInts(Mutator m, byte[] pickle) {
+        long[] lies = {0, -1, 1L << 28, 1L << 30, Integer.MAX_VALUE, Integer.MIN_VALUE, 0x10000};
+        byte[] out = pickle;
+        for (int k = 1 + m.random().nextInt(3); k > 0; k--) {
+            int at = m.random().nextInt(out.length);
+            while (at < out.length - 1 && out[at] != 'K') at++;
+            if (at >= out.length - 1) continue;
+            long lie = lies[m.random().nextInt(lies.length)];
+            m.note("BININT1 at " + at + " := " + lie);
+            byte[] replaced = new byte[out.length + 3];
+            System.arraycopy(out, 0, replaced, 0, at);
+            System.arraycopy(op('J', le(lie, 4)), 0, replaced, at, 5);
+            System.arraycopy(out, at + 2, replaced, at + 5, out.length - at - 2);
+            out = replaced;
+        }
+        return out;
     }
 
     private static byte[] op(int opcode, byte[] argument) {
