@@ -12,17 +12,17 @@ import java.util.SplittableRandom;
 
 /**
  * The fuzz loop shared by the reader fuzz tests. Case {@code i} mutates a real file with the seed
- * {@code SEED + i} and reads the result; the contract is that reading returns or throws a
+ * {@code TestRandom.SEED + i} and reads the result; the contract is that reading returns or throws a
  * {@link QvitException} whose message names the file, never another exception or error, never a
  * hang (the loop runs under a preemptive timeout), and never a slow or memory-hungry case (each is
  * timed and its heap allocation counted, so a lying size caught only by a 6 GB heap still fails).
  *
  * <p>{@code -Dqvit.fuzz.cases=N} changes the number of cases (the time limit scales with it),
- * {@code -Dqvit.fuzz.seed=S} repeats a run, {@code -Dqvit.fuzz.replay=S} runs one failing case alone.
+ * {@code -Dqvit.test.seed=S} repeats a run (as for every seeded test, {@link TestRandom}), and
+ * {@code -Dqvit.fuzz.replay=S} runs one failing case alone.
  */
 public final class Fuzz {
     public static final int CASES = Integer.getInteger("qvit.fuzz.cases", 10_000);
-    public static final long SEED = Long.getLong("qvit.fuzz.seed", System.nanoTime());
     private static final Long REPLAY = Long.getLong("qvit.fuzz.replay");
     /** Far above what any seed file needs to read; a case over it was sized by a made-up number. */
     private static final Duration SLOW_CASE = Duration.ofSeconds(2);
@@ -41,7 +41,7 @@ public final class Fuzz {
 
     /** Runs {@link #CASES} cases (or the replayed one) within {@code limitPer10k} per 10,000 cases. */
     public static void run(String name, Path dir, Duration limitPer10k, Target target) {
-        long first = REPLAY != null ? REPLAY : SEED;
+        long first = REPLAY != null ? REPLAY : TestRandom.SEED;
         int cases = REPLAY != null ? 1 : CASES;
         Duration limit = limitPer10k.multipliedBy(Math.max(1, (cases + 9_999) / 10_000));
         String[] current = {"before the first case"};
