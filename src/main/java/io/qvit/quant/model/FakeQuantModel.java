@@ -10,7 +10,7 @@ import io.qvit.model.VitParameters;
 import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
-import io.qvit.quant.reparam.ActivationSmoothing;
+import io.qvit.quant.reparam.InputTransform;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,8 +74,8 @@ public final class FakeQuantModel implements AutoCloseable {
         int bits = model.quant().softmaxBits();
         model.softmaxScales().forEach((k, s) -> log2.put(k, new Log2Quantizer(bits, Log2Quantizer.Base.SQRT_TWO, s)));
         return (key, x, cols) -> {
-            float[] divisors = model.divisors().get(key);
-            if (divisors != null) x = ActivationSmoothing.divideColumns(x, divisors);
+            InputTransform transform = model.transforms().get(key);
+            if (transform != null) x = transform.apply(x);
             if (key.site().dynamic() && !QuantConfig.isFloat(key.site().bits(model.quant()))) {
                 String name = key.toString();
                 return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));

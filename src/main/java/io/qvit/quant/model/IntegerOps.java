@@ -9,11 +9,11 @@ import io.qvit.model.VitConfig;
 import io.qvit.quant.IntGemm;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
-import io.qvit.quant.reparam.ActivationSmoothing;
+import io.qvit.quant.reparam.InputTransform;
 
 /**
  * Integer execution of a {@link QuantizedModel}, the CPU reference of the kernels: each layer's input
- * is divided by its smoothing divisors (fc2's), quantized to codes (per tensor, or per row for
+ * goes through its {@link InputTransform} (fc2's: smoothing divisors, a rotation), is quantized to codes (per tensor, or per row for
  * {@link Site#dynamic()} sites), multiplied with the
  * weight codes with exact zero-point correction ({@link CodeProducts}: int32 sums of packed codes, or
  * the same sums from the float GEMM), and scaled back with the bias added in the float epilogue
@@ -57,8 +57,8 @@ final class IntegerOps implements VitOps {
         ActivationKey key = layer.inputKey(block);
         String module = layer.module(block);
         QuantizedModel.PackedWeight w = model.packed().get(module + ".weight");
-        float[] divisors = model.divisors().get(key);
-        float[] in = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
+        InputTransform transform = model.transforms().get(key);
+        float[] in = transform == null ? x : transform.apply(x);
         QuantParams pa = key.site().dynamic()
                 ? key.site().rowParams(key.toString(), in, k, model.quant())
                 : model.activationParams().get(key);
