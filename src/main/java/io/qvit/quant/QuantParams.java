@@ -24,8 +24,14 @@ public record QuantParams(QuantFormat format, Granularity granularity, float[] s
 
     /** Min-max params computed from the tensor itself: dynamic per-token activations, or weights. */
     public static QuantParams minMax(String tensor, float[] x, int rows, QuantFormat format, Granularity granularity) {
+        return minMax(tensor, x, rows, format, granularity, 1f);
+    }
+
+    /** As {@link #minMax(String, float[], int, QuantFormat, Granularity)}, each range clipped to {@code clip} of itself. */
+    public static QuantParams minMax(String tensor, float[] x, int rows, QuantFormat format, Granularity granularity, float clip) {
         FiniteValues.require(tensor, x);
-        return fromRanges(format, granularity, Ranges.minMax(x, granularity.groups(rows)));
+        Ranges r = Ranges.minMax(x, granularity.groups(rows));
+        return fromRanges(format, granularity, clip == 1f ? r : r.clipped(clip));
     }
 
     public int groups() {

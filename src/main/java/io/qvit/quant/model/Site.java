@@ -3,6 +3,7 @@ package io.qvit.quant.model;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
+import io.qvit.quant.reparam.InputTransform;
 
 /**
  * Every activation the quantized model quantizes, in one place. All are asymmetric uniform codes
@@ -56,7 +57,12 @@ public enum Site {
 
     /** A dynamic site's params for rows {@code [x.length / cols, cols]}: each row's own min-max range. */
     QuantParams rowParams(String tensor, float[] x, int cols, QuantConfig c) {
-        return QuantParams.minMax(tensor, x, x.length / cols, format(c), Granularity.PER_TOKEN);
+        return rowParams(tensor, x, cols, c, 1f);
+    }
+
+    /** The same with each row's range clipped to {@code clip} of itself (a layer input's {@link InputTransform#clip}). */
+    QuantParams rowParams(String tensor, float[] x, int cols, QuantConfig c, float clip) {
+        return QuantParams.minMax(tensor, x, x.length / cols, format(c), Granularity.PER_TOKEN, clip);
     }
 
     /** Calibrated per channel, then reparameterised into the LayerNorm before it. */
