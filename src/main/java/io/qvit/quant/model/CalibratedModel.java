@@ -11,7 +11,7 @@ import java.util.Map;
  * reparameterisation (not yet quantized), the per-channel params of every quantized weight by
  * timm name, the per-tensor params of every uniformly quantized activation, and the log-sqrt(2)
  * scale of every block's probabilities, and the input transforms of the layers that have them
- * ({@link InputTransform}: smoothing divisors, a rotation, a row clip, applied by the forward before
+ * ({@link InputTransform}: smoothing divisors and a rotation, applied by the forward before
  * quantizing; the weights already hold the inverse). Tensors left in float have no entry. The maps are
  * unmodifiable; the params' arrays are shared, not to be written.
  */

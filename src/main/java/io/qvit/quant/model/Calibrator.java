@@ -47,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Before any of it, with Q, K and V quantized, each head's Q, K and V are rotated in the weights
  * ({@link AttentionRotation}); after it, the per-row-ranged inputs of fc2, proj and the head get the
- * {@link InputTransform} (smoothing, rotation, row clip) that least disturbs their layer's output.
+ * {@link InputTransform} (smoothing, rotation) that least disturbs their layer's output.
  * Every activation is observed in the fp32 model, in one pass.
  */
 public final class Calibrator {
