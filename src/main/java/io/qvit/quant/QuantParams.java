@@ -24,14 +24,8 @@ public record QuantParams(QuantFormat format, Granularity granularity, float[] s
 
     /** Min-max params computed from the tensor itself: dynamic per-token activations, or weights. */
     public static QuantParams minMax(String tensor, float[] x, int rows, QuantFormat format, Granularity granularity) {
-        return minMax(tensor, x, rows, format, granularity, 1f);
-    }
-
-    /** As {@link #minMax(String, float[], int, QuantFormat, Granularity)}, each range clipped to {@code clip} of itself. */
-    public static QuantParams minMax(String tensor, float[] x, int rows, QuantFormat format, Granularity granularity, float clip) {
         FiniteValues.require(tensor, x);
-        Ranges r = Ranges.minMax(x, granularity.groups(rows));
-        return fromRanges(format, granularity, clip == 1f ? r : r.clipped(clip));
+        return fromRanges(format, granularity, Ranges.minMax(x, granularity.groups(rows)));
     }
 
     public int groups() {

@@ -84,13 +84,13 @@ class ConvertCommandTest {
         Path out = dir.resolve("deit_w4a8.safetensors");
         try (CpuBackend cpu = new CpuBackend()) {
             QuantizedModel calibrated = QuantizedModel.pack(Calibrator.calibrate(loaded, QuantConfig.preset("w4a8"), samples, cpu));
-            // every kind of input transform, whatever the search chose: divisors and a rotation, a rotation with a row clip
+            // every kind of input transform, whatever the search chose: divisors and a rotation, a rotation alone
             int hidden = calibrated.packed().get(WeightLayer.FC2.module(0) + ".weight").codes().k();
             float[] divisors = new float[hidden];
             for (int c = 0; c < hidden; c++) divisors[c] = 0.5f + c % 7;
             Map<ActivationKey, InputTransform> transforms = new HashMap<>(calibrated.transforms());
-            transforms.put(new ActivationKey(0, Site.FC2_INPUT), new InputTransform(divisors, true, hidden, 1f));
-            transforms.put(new ActivationKey(1, Site.FC2_INPUT), new InputTransform(null, true, hidden, 0.8f));
+            transforms.put(new ActivationKey(0, Site.FC2_INPUT), new InputTransform(divisors, true, hidden));
+            transforms.put(new ActivationKey(1, Site.FC2_INPUT), new InputTransform(null, true, hidden));
             QuantizedModel packed = new QuantizedModel(calibrated.config(), calibrated.quant(), calibrated.floats(), calibrated.packed(),
                     calibrated.activationParams(), calibrated.softmaxScales(), transforms);
             QuantizedModelFile.write(out, loaded.definition(), packed, Map.of());
@@ -104,7 +104,6 @@ class ConvertCommandTest {
                 assertArrayEquals(t.divisors(), r.divisors(), key.toString());
                 assertEquals(t.rotated(), r.rotated(), key.toString());
                 assertEquals(t.k(), r.k(), key.toString());
-                assertEquals(t.clip(), r.clip(), key.toString());
             });
             float[] expected, actual;
             try (IntegerModel a = new IntegerModel(packed, cpu); IntegerModel b = new IntegerModel(read.model(), cpu)) {

@@ -76,10 +76,9 @@ public final class FakeQuantModel implements AutoCloseable {
         return (key, x, cols) -> {
             InputTransform transform = model.transforms().get(key);
             if (transform != null) x = transform.apply(x);
-            float clip = transform == null ? 1f : transform.clip();
             if (key.site().dynamic() && !QuantConfig.isFloat(key.site().bits(model.quant()))) {
                 String name = key.toString();
-                return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant(), clip)).fakeQuant(name, part));
+                return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
             }
             UniformQuantizer u = uniform.get(key);
             if (u != null) return inParallel(x, cols, part -> u.fakeQuant(key.toString(), part));

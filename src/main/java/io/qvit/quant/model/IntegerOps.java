@@ -60,7 +60,7 @@ final class IntegerOps implements VitOps {
         InputTransform transform = model.transforms().get(key);
         float[] in = transform == null ? x : transform.apply(x);
         QuantParams pa = key.site().dynamic()
-                ? key.site().rowParams(key.toString(), in, k, model.quant(), transform == null ? 1f : transform.clip())
+                ? key.site().rowParams(key.toString(), in, k, model.quant())
                 : model.activationParams().get(key);
         int[] codes = new UniformQuantizer(pa).quantize(key.toString(), in);
         ModelWeights.Param bias = model.floatParam(module + ".bias");

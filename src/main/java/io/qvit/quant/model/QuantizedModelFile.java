@@ -33,10 +33,9 @@ import java.util.Map;
  *   <li>each quantized activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
  *       {@code blocks.3.fc2_input}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
  *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone;</li>
- *   <li>each layer input's {@link InputTransform}: F32 {@code act.KEY.channels} {@code [1]} holding K,
- *       with smoothing divisors as F32 {@code act.KEY.divisor} {@code [K]}, a rotation
- *       ({@link io.qvit.quant.reparam.HadamardRotation}) as F32 {@code act.KEY.rotation} {@code [1]}
- *       holding 1, and a row clip as F32 {@code act.KEY.clip} {@code [1]}, each where it has one.</li>
+ *   <li>each layer input's {@link InputTransform}: smoothing divisors as F32 {@code act.KEY.divisor}
+ *       {@code [K]}, and a rotation ({@link io.qvit.quant.reparam.HadamardRotation}) as F32
+ *       {@code act.KEY.rotation} {@code [1]} holding K.</li>
  * </ul>
  * {@code __metadata__} holds {@code qvit.format} ({@value #FORMAT}), the model definition
  * (architecture and preprocessing, JSON), the bit widths, and what the caller adds (source,
@@ -82,10 +81,8 @@ public final class QuantizedModelFile {
         });
         model.softmaxScales().forEach((key, s) -> w.add("act." + key + ".scale", DType.F32, new int[] {1}, new float[] {s}));
         model.transforms().forEach((key, tr) -> {
-            w.add("act." + key + ".channels", DType.F32, new int[] {1}, new float[] {tr.k()});
             if (tr.divisors() != null) w.add("act." + key + ".divisor", DType.F32, new int[] {tr.k()}, tr.divisors());
-            if (tr.rotated()) w.add("act." + key + ".rotation", DType.F32, new int[] {1}, new float[] {1});
-            if (tr.clip() != 1f) w.add("act." + key + ".clip", DType.F32, new int[] {1}, new float[] {tr.clip()});
+            if (tr.rotated()) w.add("act." + key + ".rotation", DType.F32, new int[] {1}, new float[] {tr.k()});
         });
         w.write(file);
     }
@@ -160,25 +157,23 @@ public final class QuantizedModelFile {
         return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, transforms(file, t));
     }
 
-    /** The input transforms, one per {@code act.KEY.channels} (fc2's input is dynamic: it has no act.KEY.scale). */
+    /** The input transforms: a key's divisors, its rotation, or both (fc2's input is dynamic: no act.KEY.scale). */
     private static Map<ActivationKey, InputTransform> transforms(Path file, Map<String, WeightTensor> t) {
         Map<ActivationKey, InputTransform> transforms = new HashMap<>();
         for (String name : t.keySet()) {
-            if (!name.startsWith("act.") || !name.endsWith(".channels")) continue;
-            String keyName = name.substring(4, name.length() - ".channels".length());
+            if (!name.startsWith("act.") || !(name.endsWith(".divisor") || name.endsWith(".rotation"))) continue;
+            String keyName = name.substring(4, name.lastIndexOf('.'));
             ActivationKey key = ActivationKey.parse(keyName);
             if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
-            float channels = vector(file, t, name, 1)[0];
-            if (channels != Math.rint(channels) || channels < 1 || channels > 1 << 20)
-                throw new QvitException(file + ": " + name + " = " + channels + " is not a number of channels; convert the model again");
-            int k = (int) channels;
-            String prefix = "act." + keyName;
-            float[] divisors = t.containsKey(prefix + ".divisor") ? vector(file, t, prefix + ".divisor", k) : null;
-            boolean rotated = t.containsKey(prefix + ".rotation") && vector(file, t, prefix + ".rotation", 1)[0] == 1f;
-            float clip = t.containsKey(prefix + ".clip") ? vector(file, t, prefix + ".clip", 1)[0] : 1f;
-            if (!(clip > 0 && clip <= 1))
-                throw new QvitException(file + ": " + prefix + ".clip = " + clip + " is not a fraction in (0, 1]; convert the model again");
-            transforms.put(key, new InputTransform(divisors, rotated, k, clip));
+            if (transforms.containsKey(key)) continue;
+            WeightTensor d = t.get("act." + keyName + ".divisor"), r = t.get("act." + keyName + ".rotation");
+            float[] divisors = d == null ? null : d.toFloats();
+            float rotation = r == null ? 0f : vector(file, t, "act." + keyName + ".rotation", 1)[0];
+            int k = divisors != null ? divisors.length : (int) rotation;
+            if (r != null && (rotation != k || k < 1))
+                throw new QvitException(file + ": act." + keyName + ".rotation holds " + rotation + ", not the " + k
+                        + " input channels of " + keyName + "; convert the model again");
+            transforms.put(key, new InputTransform(divisors, r != null, k));
         }
         return transforms;
     }

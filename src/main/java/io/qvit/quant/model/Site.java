@@ -3,7 +3,6 @@ package io.qvit.quant.model;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
-import io.qvit.quant.reparam.InputTransform;
 
 /**
  * Every activation the quantized model quantizes, in one place. All are asymmetric uniform codes
@@ -57,12 +56,7 @@ public enum Site {
 
     /** A dynamic site's params for rows {@code [x.length / cols, cols]}: each row's own min-max range. */
     QuantParams rowParams(String tensor, float[] x, int cols, QuantConfig c) {
-        return rowParams(tensor, x, cols, c, 1f);
-    }
-
-    /** The same with each row's range clipped to {@code clip} of itself (a layer input's {@link InputTransform#clip}). */
-    QuantParams rowParams(String tensor, float[] x, int cols, QuantConfig c, float clip) {
-        return QuantParams.minMax(tensor, x, x.length / cols, format(c), Granularity.PER_TOKEN, clip);
+        return QuantParams.minMax(tensor, x, x.length / cols, format(c), Granularity.PER_TOKEN);
     }
 
     /** Calibrated per channel, then reparameterised into the LayerNorm before it. */

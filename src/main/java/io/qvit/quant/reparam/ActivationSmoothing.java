@@ -28,8 +28,6 @@ import io.qvit.quant.UniformQuantizer;
 public final class ActivationSmoothing {
     /** The migration strengths tried besides no smoothing. */
     static final float[] ALPHAS = {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
-    /** The fractions of each row's min-max range tried for an input quantized per row. */
-    static final float[] ROW_CLIPS = {1f, 0.95f, 0.9f, 0.85f, 0.8f, 0.75f, 0.7f, 0.65f, 0.6f};
     /** Values of x / s the clipping search sees (evenly strided over the sampled rows). */
     private static final int SEARCH_VALUES = 1 << 16;
 
@@ -59,20 +57,17 @@ public final class ActivationSmoothing {
         Result best = null;
         double bestError = Double.POSITIVE_INFINITY;
         float[] weightMax = columnAbsMax(weight, outputs, k);
-        // rotation and row clipping only with per-token ranges: a calibrated range is clipped by its own search
+        // rotation only with per-token ranges: a calibrated range would need the rotated channels' ranges
         for (boolean rotated : perToken ? new boolean[] {false, true} : new boolean[] {false}) {
             for (int a = -1; a < ALPHAS.length; a++) {
                 float alpha = a < 0 ? 0f : ALPHAS[a];
-                float[] s = a < 0 ? null : factors(channels, weightMax, alpha);
-                InputTransform t = new InputTransform(s, rotated, k, 1f);
-                float[] seen = t.apply(rows), w = quantized(t.applyToWeight(weight, outputs), outputs, weights);
+                InputTransform t = new InputTransform(a < 0 ? null : factors(channels, weightMax, alpha), rotated, k);
+                float[] seen = t.apply(rows);
                 Ranges range = perToken ? null : range(t, seen, channels, activations);
-                for (float clip : perToken ? ROW_CLIPS : new float[] {1f}) {
-                    double e = error(seen, range, clip, n, w, outputs, reference, activations, backend);
-                    if (e < bestError) {
-                        bestError = e;
-                        best = new Result(new InputTransform(s, rotated, k, clip), range, alpha);
-                    }
+                double e = error(seen, range, n, t.applyToWeight(weight, outputs), outputs, reference, activations, weights, backend);
+                if (e < bestError) {
+                    bestError = e;
+                    best = new Result(t, range, alpha);
                 }
             }
         }
@@ -127,16 +122,20 @@ public final class ActivationSmoothing {
 
     /**
      * The quantized layer's output error (no bias) against the float one, the sum over rows of each
-     * row's squared error relative to its squared norm; divided: the sampled rows as the candidate
-     * transforms them; w: the candidate's weight, already fake-quantized.
+     * row's squared error relative to its squared norm; divided: the sampled rows divided by the
+     * candidate's divisors.
      */
-    private static double error(float[] divided, Ranges range, float clip, int n, float[] w, int outputs, float[] reference,
-                                QuantFormat activations, CpuBackend backend) {
+    private static double error(float[] divided, Ranges range, int n, float[] w, int outputs, float[] reference,
+                                QuantFormat activations, QuantFormat weights, CpuBackend backend) {
         String name = "smoothing candidate";
         QuantParams ap = range == null
-                ? QuantParams.minMax(name, divided, n, activations, Granularity.PER_TOKEN, clip)
+                ? QuantParams.minMax(name, divided, n, activations, Granularity.PER_TOKEN)
                 : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, range);
         float[] x = new UniformQuantizer(ap).fakeQuant(name, divided);
+        if (weights != null) {
+            QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
+            w = new UniformQuantizer(wp).fakeQuant(name, w);
+        }
         float[] y = multiply(x, n, w.length / outputs, w, outputs, backend);
         // relative per row: a few tokens carry outputs 100 times the rest, and would decide alone
         double sum = 0;
@@ -150,13 +149,6 @@ public final class ActivationSmoothing {
             sum += err / Math.max(norm, 1e-12);
         }
         return sum;
-    }
-
-    /** w fake-quantized per row with its clipping search, or w itself for float weights. */
-    private static float[] quantized(float[] w, int outputs, QuantFormat weights) {
-        if (weights == null) return w;
-        QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
-        return new UniformQuantizer(wp).fakeQuant("smoothing candidate", w);
     }
 
     private static float[] columnAbsMax(float[] w, int outputs, int k) {

@@ -3,23 +3,15 @@ package io.qvit.quant.reparam;
 /**
  * What a layer's input goes through in float before it is quantized, with the inverse folded into
  * the layer's weight so that {@code x W^T} is unchanged: a division per channel
- * ({@link ActivationSmoothing}), then optionally a rotation ({@link HadamardRotation}); and, for an
- * input quantized per row, how much of each row's min-max range its codes span.
+ * ({@link ActivationSmoothing}), then optionally a rotation ({@link HadamardRotation}).
  *
  * @param divisors s per input channel, or null for none
  * @param rotated  whether the divided input is then rotated
  * @param k        the number of input channels
- * @param clip     each row's range is {@code clip * [min, max]}, in (0, 1] (1: min-max)
  */
-public record InputTransform(float[] divisors, boolean rotated, int k, float clip) {
+public record InputTransform(float[] divisors, boolean rotated, int k) {
     public InputTransform {
         if (divisors != null && divisors.length != k) throw new IllegalArgumentException(divisors.length + " divisors for " + k + " channels");
-        if (!(clip > 0 && clip <= 1)) throw new IllegalArgumentException("clip must be in (0, 1], got " + clip);
-    }
-
-    /** Whether it changes nothing. */
-    public boolean identity() {
-        return divisors == null && !rotated && clip == 1f;
     }
 
     /** What the quantizer sees of x {@code [rows, k]}, in a new array. */

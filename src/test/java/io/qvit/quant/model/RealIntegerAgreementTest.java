@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * after the 32 calibration images of imagenet-samples), at w8a8 and w4a4: the same logits bit for
  * bit, so the same top-1 everywhere. (Before the simulation summed codes exactly, it dequantized
  * first: same top-1 on 47 of 64 images at w4a4, logits 0.55 apart.) The whole set of 1000:
- * {@link QuantAgreement}.
+ * {@code QuantAccuracy --agreement}.
  */
 class RealIntegerAgreementTest {
     private static final int IMAGES = 64;

@@ -44,7 +44,7 @@ class HadamardRotationTest {
         int rows = 5, k = 96, outputs = 7;
         float[] x = TestRandom.uniform(rnd, rows * k, 3f), w = TestRandom.uniform(rnd, outputs * k, 0.2f), s = new float[k];
         for (int c = 0; c < k; c++) s[c] = 0.25f + (float) rnd.nextDouble() * 4;
-        InputTransform t = new InputTransform(withDivisors ? s : null, true, k, 1f);
+        InputTransform t = new InputTransform(withDivisors ? s : null, true, k);
         float[] expected = product(x, w, rows, outputs, k), actual = product(t.apply(x), t.applyToWeight(w, outputs), rows, outputs, k);
         Floats.assertClose(expected, actual, 1e-4, 1e-4, "x W^T" + seedNote());
     }
