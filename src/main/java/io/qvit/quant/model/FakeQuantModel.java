@@ -24,8 +24,8 @@ import java.util.stream.IntStream;
  * the float GEMM, whose sums of small integers are exact ({@link FloatCodeProducts}), and
  * dequantized in the same epilogue; so its logits equal {@link IntegerModel}'s bit for bit, at the
  * float GEMM's speed. (Dequantizing first and summing the dequantized products in float rounds
- * differently, and in a ViT those last-bit differences flip codes downstream: at w4a4 a quarter of
- * the images changed class.) With one side left in float (fp32, or --wbits/--abits 32), weights
+ * differently, and in a ViT those last-bit differences flip codes downstream: at w4a4 17 of 64 real
+ * images changed class.) With one side left in float (fp32, or --wbits/--abits 32), weights
  * are quantized then dequantized once, at construction, and activations quantized then dequantized
  * on the host as they pass each {@link Site}. Not thread-safe: one forward at a time.
  */

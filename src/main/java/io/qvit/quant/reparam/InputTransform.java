@@ -14,6 +14,11 @@ public record InputTransform(float[] divisors, boolean rotated, int k) {
         if (divisors != null && divisors.length != k) throw new IllegalArgumentException(divisors.length + " divisors for " + k + " channels");
     }
 
+    /** Whether it changes nothing. */
+    public boolean identity() {
+        return divisors == null && !rotated;
+    }
+
     /** What the quantizer sees of x {@code [rows, k]}, in a new array. */
     public float[] apply(float[] x) {
         float[] d = divisors == null ? x.clone() : ActivationSmoothing.divideColumns(x, divisors);
