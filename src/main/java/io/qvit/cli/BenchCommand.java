@@ -31,6 +31,8 @@ import org.apache.commons.cli.Options;
  * alternation, so that their ratios come from the same minutes of a shared machine.
  */
 final class BenchCommand implements Command {
+    /** Timed or warm-up forwards: more than this is a typo, not a measurement. */
+    private static final int MAX_REPEATS = 1000;
     @Override
     public String name() {
         return "bench";
@@ -51,32 +53,33 @@ final class BenchCommand implements Command {
         Options o = CliOptions.device(new Options());
         o.addOption(Option.builder().longOpt("arch").hasArg().argName("NAME").required()
                 .desc("timm architecture, for example vit_tiny_patch16_224").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed forwards first (default 2)").build());
-        o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N").desc("timed forwards (default 5)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed forwards first, 0 to " + MAX_REPEATS + " (default 2)").build());
+        o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N").desc("timed forwards, 1 to " + MAX_REPEATS + " (default 5)").build());
         o.addOption(Option.builder().longOpt("precisions").hasArg().argName("P,...")
                 .desc("fp32 (default) and presets to time side by side, e.g. fp32,w8a8,w4a4: presets run as integers on the CPU,"
                         + " after calibration and packing, which are timed too").build());
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
-                .desc("random images to calibrate presets on (default " + Calibrator.DEFAULT_IMAGES + ")").build());
+                .desc("random images to calibrate presets on, 1 to " + CliOptions.MAX_BATCH + " (default " + Calibrator.DEFAULT_IMAGES + ")").build());
         return o;
     }
 
     @Override
     public int run(CommandLine line) throws IOException {
         String arch = line.getOptionValue("arch");
-        ModelDefinition definition = ModelDefinition.of(ModelCatalog.lookup(arch));
+        ModelDefinition definition = ModelDefinition.of(CliOptions.named("arch", () -> ModelCatalog.lookup(arch)));
         VitConfig cfg = definition.config();
-        int batch = CliOptions.positiveInt(line, "batch", 32);
-        int warmup = CliOptions.positiveInt(line, "warmup", 2);
-        int repeats = CliOptions.positiveInt(line, "repeats", 5);
-        int calibImages = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
-        List<String> precisions = List.of(line.getOptionValue("precisions", "fp32").split(","));
-        for (String p : precisions) QuantConfig.preset(p); // an unknown name fails before any work
+        int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
+        int warmup = CliOptions.intInRange(line, "warmup", 2, 0, MAX_REPEATS);
+        int repeats = CliOptions.intInRange(line, "repeats", 5, 1, MAX_REPEATS);
+        int calibImages = CliOptions.intInRange(line, "calib-count", Calibrator.DEFAULT_IMAGES, 1, CliOptions.MAX_BATCH);
+        CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
+        List<String> precisions = List.of(line.getOptionValue("precisions", "fp32").split(",", -1));
+        for (String p : precisions) CliOptions.named("precisions", () -> QuantConfig.preset(p)); // an unknown name fails before any work
         float[] images = gaussian(batch, cfg, 1);
         ModelWeights weights = ModelWeights.random(cfg, 0);
         List<Runner> runners = new ArrayList<>();
-        try (Backend backend = CliOptions.backend(line)) {
+        try (Backend backend = device.open()) {
             System.err.printf("bench: %s, batch %d, %s; %d warm-up + %d timed forwards each, precisions alternating%n",
                     arch, batch, backend.description(), warmup, repeats);
             try {

@@ -47,27 +47,28 @@ final class ConvertCommand implements Command {
                 .desc("a .safetensors or .pth checkpoint, or hf:timm/NAME.TAG").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("OUT.safetensors").required()
                 .desc("the quantized model to write (atomically)").build());
-        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("CPU threads (default: all cores)").build());
+        o.addOption(Option.builder().longOpt("threads").hasArg().argName("N").desc("CPU threads, 1 to " + CliOptions.MAX_THREADS + " (default: all cores)").build());
         return o;
     }
 
     @Override
     public int run(CommandLine line) {
+        int threads = CliOptions.intInRange(line, "threads", Runtime.getRuntime().availableProcessors(), 1, CliOptions.MAX_THREADS);
+        String spec = CliOptions.modelSpec("model", line.getOptionValue("model"));
+        ModelLoader.Hints hints = CliOptions.hints(line);
         QuantConfig quant = QuantOptions.config(line);
         if (quant == null) throw new QvitException("say what to quantize: --preset P (" + String.join(", ", QuantConfig.presetNames()) + ") or --wbits/--abits");
         if (QuantConfig.isFloat(quant.weightBits()) || QuantConfig.isFloat(quant.activationBits()))
             throw new QvitException("convert writes integer models: weights and activations must both be quantized (got " + quant
                     + "); for float weights or activations use fake-quant, qvit predict --wbits/--abits");
-        Path out = Path.of(line.getOptionValue("out"));
+        Path out = CliOptions.outputFile(line, "out");
         if (!out.getFileName().toString().endsWith(".safetensors"))
             throw new QvitException("--out " + out + ": name the file .safetensors, the format it is written in");
-        if (out.toAbsolutePath().getParent() != null && !Files.isDirectory(out.toAbsolutePath().getParent()))
-            throw new QvitException("--out " + out + ": the folder " + out.toAbsolutePath().getParent() + " does not exist");
         long start = System.nanoTime();
-        LoadedModel loaded = ModelLoader.load(line.getOptionValue("model"), CliOptions.hints(line), TextProgressBar.onStderr());
+        LoadedModel loaded = ModelLoader.load(spec, hints, TextProgressBar.onStderr());
         List<Sample> chosen = QuantOptions.calibrationImages(line);
         QuantizedModel packed;
-        try (CpuBackend cpu = new CpuBackend(CliOptions.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors()))) {
+        try (CpuBackend cpu = new CpuBackend(threads)) {
             CalibratedModel calibrated = QuantOptions.calibrate(line, quant, loaded, chosen, cpu);
             packed = QuantizedModel.pack(calibrated);
         }

@@ -28,6 +28,11 @@ public final class Main {
             commands.put(c.name(), c);
     }
 
+    /** The commands, in the order {@code qvit --help} lists them. */
+    Iterable<Command> commands() {
+        return commands.values();
+    }
+
     public static void main(String[] args) {
         System.exit(new Main().run(args));
     }

@@ -47,7 +47,8 @@ final class MetricsCommand implements Command {
     @Override
     public int run(CommandLine line) throws Exception {
         if (!line.getArgList().isEmpty()) throw new ParseException("unexpected arguments " + line.getArgList() + "; give --id and --ood");
-        double[] id = scores(line, "id"), ood = scores(line, "ood");
+        Path idFile = CliOptions.existingFile(line, "id"), oodFile = CliOptions.existingFile(line, "ood");
+        double[] id = scores(idFile, "id"), ood = scores(oodFile, "ood");
         OodResult r = OodMetrics.compute(id, ood);
         Map<String, Double> json = new LinkedHashMap<>();
         json.put("auroc", r.auroc());
@@ -58,9 +59,8 @@ final class MetricsCommand implements Command {
         return Main.OK;
     }
 
-    private static double[] scores(CommandLine line, String option) {
-        Path file = Path.of(line.getOptionValue(option));
-        double[] scores = ScoreFile.read(file);
+    private static double[] scores(Path file, String option) {
+        double[] scores = CliOptions.named(option, () -> ScoreFile.read(file));
         if (scores.length == 0) throw new QvitException(file + " (--" + option + "): no scores in it");
         return scores;
     }

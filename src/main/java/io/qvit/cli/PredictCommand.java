@@ -56,7 +56,7 @@ final class PredictCommand implements Command {
                 .desc("a .safetensors or .pth checkpoint, or hf:timm/NAME.TAG").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("FILE.csv")
                 .desc("also write one CSV row per image: file, path, label, top1, prob, top1_name, top5, top5_prob").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
         o.addOption(Option.builder("q").longOpt("quiet").desc("no per-image lines; only the summary").build());
         return o;
     }
@@ -65,17 +65,19 @@ final class PredictCommand implements Command {
     public int run(CommandLine line) throws ParseException {
         if (line.getArgList().isEmpty())
             throw new ParseException("give the images: files, folders, or a labelled CSV list");
-        int batch = CliOptions.positiveInt(line, "batch", 32);
-        Path out = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : null;
+        int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
+        Path out = line.hasOption("out") ? CliOptions.outputFile(line, "out") : null;
+        CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
         QuantConfig quant = QuantOptions.config(line);
-        String spec = line.getOptionValue("model");
+        String spec = CliOptions.modelSpec("model", line.getOptionValue("model"));
+        ModelLoader.Hints hints = CliOptions.hints(line);
         QuantizedModelFile.Contents converted = null;
         LoadedModel loaded = null;
         if (QuantizedModelFile.isConverted(spec)) {
             if (quant != null) throw new QvitException(spec + " is already quantized (by qvit convert); drop --preset and the bit options");
             converted = QuantizedModelFile.read(Path.of(spec));
         } else {
-            loaded = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
+            loaded = ModelLoader.load(spec, hints, TextProgressBar.onStderr());
         }
         ModelDefinition definition = converted != null ? converted.definition() : loaded.definition();
         List<Sample> samples = Datasets.fromArguments(line.getArgList());
@@ -86,7 +88,7 @@ final class PredictCommand implements Command {
         List<String> rows = new ArrayList<>();
         int[] counts = new int[3]; // labelled, top-1 hits, top-5 hits
         List<ImageBatches.Failure> failures;
-        try (Backend backend = CliOptions.backend(line);
+        try (Backend backend = device.open();
              Classifier classifier = converted != null
                      ? IntegerModel.classifier(definition, converted.model(), QuantOptions.cpu(backend, "a converted model"))
                      : quant == null ? new Classifier(loaded, backend) : QuantOptions.classifier(line, quant, loaded, backend)) {

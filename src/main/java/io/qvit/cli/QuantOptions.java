@@ -8,13 +8,11 @@ import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
 import io.qvit.quant.model.CalibratedModel;
+import io.qvit.quant.model.CalibrationImages;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.FakeQuantModel;
 import io.qvit.quant.model.QuantConfig;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -38,13 +36,14 @@ final class QuantOptions {
     /** --calib-count and --calib-seed: which of the --calib images to calibrate on. */
     static Options addCalibrationChoice(Options o) {
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
-                .desc("calibration images to use (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
+                .desc("calibration images to use, 1 to " + CliOptions.MAX_IMAGES + " (default " + Calibrator.DEFAULT_IMAGES + "): the first N, or a seeded draw").build());
         o.addOption(Option.builder().longOpt("calib-seed").hasArg().argName("S").desc("draw the calibration images at random with this seed").build());
         return o;
     }
 
     /** The configuration the options ask for, or null when they ask for no quantization. */
     static QuantConfig config(CommandLine line) {
+        checkCalibration(line);
         boolean any = line.hasOption("preset") || line.hasOption("wbits") || line.hasOption("abits")
                 || line.hasOption("attn-bits") || line.hasOption("softmax-bits");
         if (!any) {
@@ -53,11 +52,7 @@ final class QuantOptions {
         }
         QuantConfig base = QuantConfig.preset("fp32");
         if (line.hasOption("preset")) {
-            try {
-                base = QuantConfig.preset(line.getOptionValue("preset"));
-            } catch (QvitException e) {
-                throw new QvitException("--preset: " + e.getMessage());
-            }
+            base = CliOptions.named("preset", () -> QuantConfig.preset(line.getOptionValue("preset")));
         }
         int a = bits(line, "abits", base.activationBits());
         boolean aGiven = line.hasOption("abits");
@@ -87,19 +82,20 @@ final class QuantOptions {
     static List<Sample> calibrationImages(CommandLine line) {
         String calib = line.getOptionValue("calib");
         if (calib == null) throw new QvitException("quantizing needs --calib LIST_OR_DIR: the images to calibrate on");
-        List<Sample> samples = new ArrayList<>(Datasets.fromArguments(List.of(calib)));
-        int count = CliOptions.positiveInt(line, "calib-count", Calibrator.DEFAULT_IMAGES);
-        if (line.hasOption("calib-seed")) Collections.shuffle(samples, new Random(seed(line)));
-        return List.copyOf(samples.subList(0, Math.min(count, samples.size())));
+        checkCalibration(line);
+        return CalibrationImages.choose(CliOptions.named("calib", () -> Datasets.fromArguments(List.of(calib))), count(line),
+                line.hasOption("calib-seed") ? CliOptions.wholeNumber(line, "calib-seed") : null);
     }
 
-    private static long seed(CommandLine line) {
-        String v = line.getOptionValue("calib-seed");
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new QvitException("--calib-seed must be a whole number, not '" + v + "'");
-        }
+    /** --calib (an existing list or folder), --calib-count and --calib-seed, checked before any work. */
+    static void checkCalibration(CommandLine line) {
+        if (line.hasOption("calib")) CliOptions.existingPath("calib", line.getOptionValue("calib"));
+        count(line);
+        if (line.hasOption("calib-seed")) CliOptions.wholeNumber(line, "calib-seed");
+    }
+
+    private static int count(CommandLine line) {
+        return CliOptions.intInRange(line, "calib-count", Calibrator.DEFAULT_IMAGES, 1, CliOptions.MAX_IMAGES);
     }
 
     private static int bits(CommandLine line, String option, int fallback) {

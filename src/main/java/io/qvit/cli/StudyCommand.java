@@ -60,7 +60,7 @@ final class StudyCommand implements Command {
                 .desc("OOD scores: " + ScoreKind.validNames() + " (default msp,energy)").build());
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR").required()
                 .desc("output folder; its cached network outputs are reused when the study runs again").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward (default 32)").build());
+        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
         o.addOption(Option.builder().longOpt("limit").hasArg().argName("N")
                 .desc("use only the first N images of each set (ID, fit, each OOD set), for a quick trial").build());
         return o;
@@ -69,7 +69,14 @@ final class StudyCommand implements Command {
     @Override
     public int run(CommandLine line) throws ParseException {
         if (!line.getArgList().isEmpty()) throw new ParseException("unexpected arguments " + line.getArgList() + "; sets go in --id and --ood");
-        int limit = CliOptions.positiveInt(line, "limit", Integer.MAX_VALUE);
+        int limit = CliOptions.intInRange(line, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
+        CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
+        Path out = CliOptions.outputFolder(line, "out");
+        List<String> models = list(line.getOptionValue("models"), "--models");
+        for (String m : models) CliOptions.modelSpec("models", m);
+        List<ScoreKind> scores = CliOptions.named("scores", () -> ScoreKind.parseList(line.getOptionValue("scores", "msp,energy")));
+        QuantOptions.checkCalibration(line);
         List<String> precisions = precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4"));
         boolean quantized = precisions.stream().anyMatch(p -> !p.equals(StudyPlan.FP32));
         if (line.getOptionValue("calib") == null && (quantized || !line.hasOption("fit")))
@@ -78,11 +85,8 @@ final class StudyCommand implements Command {
         StudyDataset id = new StudyDataset(StudyDataset.ID, images(line.getOptionValue("id"), limit, "--id"));
         StudyDataset fit = new StudyDataset(StudyDataset.FIT,
                 line.hasOption("fit") ? images(line.getOptionValue("fit"), limit, "--fit") : calibration);
-        List<ScoreKind> scores = ScoreKind.parseList(line.getOptionValue("scores", "msp,energy"));
-        StudyPlan plan = new StudyPlan(list(line.getOptionValue("models"), "--models"), precisions, calibration, id, fit,
-                oodSets(line.getOptionValue("ood"), limit), scores, Path.of(line.getOptionValue("out")),
-                CliOptions.positiveInt(line, "batch", 32));
-        try (Backend backend = CliOptions.backend(line)) {
+        StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit), scores, out, batch);
+        try (Backend backend = device.open()) {
             if (!(backend instanceof CpuBackend cpu)) throw new QvitException("qvit study runs on the CPU backend; use --device cpu");
             Study.run(plan, cpu, new Progress());
         }
@@ -93,8 +97,7 @@ final class StudyCommand implements Command {
         List<String> names = list(value, "--precisions");
         List<String> known = new ArrayList<>();
         QuantConfig.presetNames().forEach(known::add);
-        for (String p : names)
-            if (!known.contains(p)) throw new QvitException("--precisions: unknown precision '" + p + "'; use fp32 or one of " + known);
+        for (String p : names) CliOptions.choice("precisions", p, known);
         return names;
     }
 
@@ -111,6 +114,7 @@ final class StudyCommand implements Command {
     }
 
     private static List<Sample> images(String arg, int limit, String option) {
+        CliOptions.existingPath(option.substring(2), arg);
         try {
             List<Sample> all = Datasets.fromArguments(List.of(arg));
             return all.subList(0, Math.min(limit, all.size()));

@@ -44,6 +44,16 @@ public final class ImageDecoder {
         throw unreadable(file, "not a JPEG, PNG or PNM (P2/P3/P5/P6) file; convert it to one of those");
     }
 
+    /** Pillow refuses images over twice its MAX_IMAGE_PIXELS (89,478,485) as decompression bombs, and so does qvit. */
+    static final long MAX_PIXELS = 2L * 89_478_485;
+
+    /** Refuses a declared size over {@link #MAX_PIXELS}; called with the header's numbers before anything is sized from them. */
+    static void checkPixels(Path file, long width, long height) {
+        if (width * height > MAX_PIXELS)
+            throw unreadable(file, "its header declares " + width + "x" + height + " pixels, over the limit of " + MAX_PIXELS
+                    + " (Pillow's decompression-bomb limit); the file is corrupt, or too large to classify: downscale it first");
+    }
+
     static QvitException unreadable(Path file, String reason) {
         return new QvitException("cannot decode image " + file + ": " + reason);
     }
@@ -54,6 +64,7 @@ public final class ImageDecoder {
         ImageReader reader = readers.next();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             reader.setInput(in, true, true);
+            checkDeclaredSize(file, format, reader);
             // libjpeg reports missing scan data as a warning ("premature end of data segment") and pads
             // with grey; Pillow refuses such files. A lone missing EOI marker is tolerated, as by libjpeg.
             List<String> truncation = new ArrayList<>();
@@ -75,6 +86,21 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Refuses a header whose size the file cannot hold, before ImageIO allocates a raster of that size:
+     * deflate expands at most 1032:1 and a PNG pixel takes at least 1 bit, and a Huffman-coded JPEG (all
+     * that ImageIO reads) spends at least 1 bit on every 8x8 block.
+     */
+    private static void checkDeclaredSize(Path file, String format, ImageReader reader) throws IOException {
+        long width = reader.getWidth(0), height = reader.getHeight(0);
+        checkPixels(file, width, height);
+        long perByte = format.equals("png") ? 8L * 1032 : 8L * 64;
+        long bytes = Files.size(file);
+        if (width * height > bytes * perByte)
+            throw unreadable(file, "its header declares " + width + "x" + height + " pixels, more than its " + bytes
+                    + " bytes can hold (a " + format + " holds at most " + perByte + " pixels per byte); the header is corrupt");
     }
 
     /**

@@ -32,12 +32,15 @@ final class PnmReader {
         if (maxval != 255)
             throw ImageDecoder.unreadable(file, "PNM maxval " + maxval + " is not supported (only 8-bit, maxval 255); convert it to PNG");
         boolean colour = kind == '3' || kind == '6', binary = kind == '5' || kind == '6';
-        int samples = width * height * (colour ? 3 : 1);
+        ImageDecoder.checkPixels(file, width, height);
+        int samples = width * height * (colour ? 3 : 1); // fits: checkPixels bounds it by 3 * MAX_PIXELS
+        if (binary) pos++; // exactly one whitespace byte separates the header from the raster
+        // Checked before the raster is allocated: a binary sample is one byte, a plain one at least one digit.
+        if (data.length - pos < samples)
+            throw ImageDecoder.unreadable(file, "truncated PNM: its header declares " + width + "x" + height + " pixels ("
+                    + samples + " samples) but only " + Math.max(0, data.length - pos) + " bytes follow");
         byte[] raw = new byte[samples];
         if (binary) {
-            pos++; // exactly one whitespace byte separates the header from the raster
-            if (data.length - pos < samples)
-                throw ImageDecoder.unreadable(file, "truncated PNM: " + (data.length - pos) + " of " + samples + " bytes of pixels");
             System.arraycopy(data, pos, raw, 0, samples);
         } else {
             for (int i = 0; i < samples; i++) {

@@ -66,6 +66,16 @@ public final class Classifier implements AutoCloseable {
         return definition;
     }
 
+    /** The eval transform of the model's pretrained_cfg, which {@link #run} applies to each image. */
+    public EvalTransform transform() {
+        return transform;
+    }
+
+    /** Logits and features of preprocessed images {@code [batch, 3, S, S]}. */
+    public VisionTransformer.Output forward(float[] images, int batch) {
+        return model.forward(images, batch);
+    }
+
     /**
      * Decodes, preprocesses and classifies every sample. Unreadable images are left out of the batches
      * and returned, by name with the reason, never dropped silently.

@@ -1,5 +1,7 @@
 package io.qvit.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qvit.QvitException;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A Hugging Face timm {@code config.json}: {@code architecture}, {@code num_classes},
@@ -31,6 +34,12 @@ public final class HfConfig {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            // Jackson's own message ends in a "[Source: REDACTED ...]" note; the line and column say more.
+            JsonLocation at = e.getLocation();
+            throw new QvitException("model config " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; expected a timm config.json with 'architecture' and 'pretrained_cfg'", e);
         } catch (IOException e) {
             throw new QvitException("cannot read model config " + file + ": " + e.getMessage()
                     + " (expected a timm config.json with 'architecture' and 'pretrained_cfg')", e);
@@ -53,8 +62,8 @@ public final class HfConfig {
         PretrainedCfg pre = pc != null ? TimmJson.pretrainedCfg(pc, pc.path("tag").asText("custom"), where)
                 : known != null ? known.pretrained() : null;
         if (pre == null) throw new QvitException(where + ": missing 'pretrained_cfg' for unknown architecture " + arch);
-        int classes = root.path("num_classes").asInt(pre.numClasses());
-        VitConfig cfg = known != null ? known.config().withNumClasses(classes) : inferStructure(arch, tensors, pre, classes);
+        int classes = TimmJson.integer(root, "num_classes", pre.numClasses(), where);
+        VitConfig cfg = known != null ? checked(() -> known.config().withNumClasses(classes)) : inferStructure(arch, tensors, pre, classes);
         String name = pre.tag().isEmpty() ? arch : arch + "." + pre.tag();
         return new ModelDefinition(name, cfg, pre);
     }
@@ -68,7 +77,7 @@ public final class HfConfig {
         int depth = 0;
         while (t.containsKey("blocks." + depth + ".norm1.weight")) depth++;
         if (depth == 0) throw new QvitException(where + ": no tensors named blocks.N.norm1.weight; not a timm ViT checkpoint");
-        int heads = args.path("num_heads").asInt(0);
+        int heads = TimmJson.integer(args, "num_heads", 0, where);
         if (heads == 0) {
             for (Map.Entry<String, Integer> e : HEADS_BY_SIZE.entrySet())
                 if (arch.contains("_" + e.getKey() + "_")) heads = e.getValue();
@@ -78,10 +87,20 @@ public final class HfConfig {
         int patches = shapeOf(t, "pos_embed", where)[1];
         boolean distilled = t.containsKey("dist_token");
         int side = pre.inputSize() / proj[2];
-        return new VitConfig(pre.inputSize(), proj[2], proj[1], proj[0], depth, heads,
-                shapeOf(t, "blocks.0.mlp.fc1.weight", where)[0], t.containsKey("blocks.0.attn.qkv.bias"), distilled,
-                patches == side * side, t.containsKey("blocks.0.ls1.gamma"), (float) args.path("norm_eps").asDouble(1e-6),
-                classes);
+        int blocks = depth, numHeads = heads, mlp = shapeOf(t, "blocks.0.mlp.fc1.weight", where)[0];
+        float eps = (float) TimmJson.number(args, "norm_eps", 1e-6, where);
+        return checked(() -> new VitConfig(pre.inputSize(), proj[2], proj[1], proj[0], blocks, numHeads, mlp,
+                t.containsKey("blocks.0.attn.qkv.bias"), distilled, patches == side * side, t.containsKey("blocks.0.ls1.gamma"),
+                eps, classes));
+    }
+
+    /** VitConfig checks its numbers but cannot know which file they came from. */
+    private VitConfig checked(Supplier<VitConfig> make) {
+        try {
+            return make.get();
+        } catch (QvitException e) {
+            throw new QvitException(file + ": " + e.getMessage(), e);
+        }
     }
 
     private static int[] shapeOf(Map<String, WeightTensor> t, String name, String where) {

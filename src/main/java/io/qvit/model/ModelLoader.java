@@ -46,16 +46,24 @@ public final class ModelLoader {
 
     private static LoadedModel loadFile(Path file, Hints hints) {
         try (StateDict dict = StateDicts.open(file)) {
-            ModelDefinition def = definition(file, dict, hints);
-            return new LoadedModel(def, ModelWeights.bind(def.config(), dict, def.name()), file);
+            Path config = hints.architecture() != null ? null : configFile(file, hints);
+            ModelDefinition def = definition(file, dict, hints, config);
+            // A mismatch may be the config's fault as much as the checkpoint's: name both.
+            String described = config == null ? def.name() : def.name() + " (as described by " + config + ")";
+            return new LoadedModel(def, ModelWeights.bind(def.config(), dict, described), file);
         }
     }
 
-    private static ModelDefinition definition(Path file, StateDict dict, Hints hints) {
-        if (hints.architecture() != null) return ModelDefinition.of(ModelCatalog.lookup(hints.architecture()));
-        if (hints.config() != null) return HfConfig.read(hints.config()).resolve(dict.tensors());
+    /** --config, else a config.json beside the checkpoint, else null. */
+    private static Path configFile(Path file, Hints hints) {
+        if (hints.config() != null) return hints.config();
         Path beside = file.toAbsolutePath().resolveSibling("config.json");
-        if (Files.isRegularFile(beside)) return HfConfig.read(beside).resolve(dict.tensors());
+        return Files.isRegularFile(beside) ? beside : null;
+    }
+
+    private static ModelDefinition definition(Path file, StateDict dict, Hints hints, Path config) {
+        if (hints.architecture() != null) return ModelDefinition.of(ModelCatalog.lookup(hints.architecture()));
+        if (config != null) return HfConfig.read(config).resolve(dict.tensors());
         String stem = file.getFileName().toString().replaceFirst("\\.(safetensors|pth|pt|bin)$", "");
         int dot = stem.indexOf('.');
         if (ModelCatalog.knows(dot < 0 ? stem : stem.substring(0, dot))) return ModelDefinition.of(ModelCatalog.lookup(stem));

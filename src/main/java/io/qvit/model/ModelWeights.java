@@ -17,7 +17,15 @@ import java.util.SplittableRandom;
  */
 public final class ModelWeights {
     /** One parameter: its shape and row-major data. */
-    public record Param(int[] shape, float[] data) {}
+    public record Param(int[] shape, float[] data) {
+        /** A matrix's rows {@code [shape[0]][rest]} as new arrays (for example a classifier head's weight). */
+        public float[][] rows() {
+            int n = shape[0], width = data.length / n;
+            float[][] rows = new float[n][];
+            for (int r = 0; r < n; r++) rows[r] = Arrays.copyOfRange(data, r * width, (r + 1) * width);
+            return rows;
+        }
+    }
 
     private final Map<String, Param> params;
 

@@ -10,17 +10,25 @@ final class TimmJson {
     /** A timm {@code pretrained_cfg} object; {@code where} names the file for error messages. */
     static PretrainedCfg pretrainedCfg(JsonNode cfg, String tag, String where) {
         JsonNode size = require(cfg, "input_size", where);
-        if (!size.isArray() || size.size() != 3 || size.get(1).asInt() != size.get(2).asInt())
+        if (!size.isArray() || size.size() != 3 || integer(size.get(0), "input_size", where) != 3
+                || integer(size.get(1), "input_size", where) != integer(size.get(2), "input_size", where))
             throw new QvitException(where + ": input_size must be [3, S, S] (square), found " + size);
-        return new PretrainedCfg(
+        PretrainedCfg pre = new PretrainedCfg(
                 cfg.path("tag").asText(tag),
-                size.get(2).asInt(),
+                size.get(2).intValue(),
                 cfg.path("interpolation").asText("bicubic"),
-                cfg.path("crop_pct").asDouble(0.875),
+                number(cfg, "crop_pct", 0.875, where),
                 cfg.path("crop_mode").asText("center"),
                 floats(require(cfg, "mean", where), 3, "mean", where),
                 floats(require(cfg, "std", where), 3, "std", where),
-                cfg.path("num_classes").asInt(1000));
+                integer(cfg, "num_classes", 1000, where));
+        // Checked here, where the file is known: every command needs the preprocessing.
+        try {
+            pre.preprocessing();
+        } catch (QvitException e) {
+            throw new QvitException(where + ": " + e.getMessage(), e);
+        }
+        return pre;
     }
 
     /** The structure object of qvit's timm_models.json resource. */
@@ -52,7 +60,31 @@ final class TimmJson {
         if (!n.isArray() || n.size() != count)
             throw new QvitException(where + ": '" + key + "' must be a list of " + count + " numbers, found " + n);
         float[] out = new float[count];
-        for (int i = 0; i < count; i++) out[i] = (float) n.get(i).asDouble();
+        for (int i = 0; i < count; i++) {
+            if (!n.get(i).isNumber()) throw new QvitException(where + ": '" + key + "' must be a list of " + count + " numbers, found " + n);
+            out[i] = (float) n.get(i).asDouble();
+        }
         return out;
+    }
+
+    /** An int, strictly: JsonNode.asInt would read 1.5 as 1, 2^32+3 as 3 and "x" as 0. */
+    static int integer(JsonNode v, String key, String where) {
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt())
+            throw new QvitException(where + ": '" + key + "' must be an integer, found " + v);
+        return v.intValue();
+    }
+
+    /** An optional int field of {@code parent}: {@code absent} when missing or null, else strictly an int. */
+    static int integer(JsonNode parent, String key, int absent, String where) {
+        JsonNode v = parent.get(key);
+        return v == null || v.isNull() ? absent : integer(v, key, where);
+    }
+
+    /** An optional number field of {@code parent}: {@code absent} when missing or null, else a number, not text. */
+    static double number(JsonNode parent, String key, double absent, String where) {
+        JsonNode v = parent.get(key);
+        if (v == null || v.isNull()) return absent;
+        if (!v.isNumber()) throw new QvitException(where + ": '" + key + "' must be a number, found " + v);
+        return v.doubleValue();
     }
 }

@@ -50,9 +50,16 @@ public final class IntGemm {
 
     /** The float output [M, N]; bias has N entries, or is null for none. */
     public static float[] matmul(PackedCodes a, QuantParams pa, PackedCodes w, QuantParams pw, float[] bias) {
-        int m = a.rows(), n = w.rows();
+        return epilogue(accumulate(a, pa, w, pw), a.rows(), pa, pw, bias);
+    }
+
+    /**
+     * The float output [M, N] of zero-point-corrected sums [M, N] ({@link #accumulate}, or sums equal
+     * to them): {@link QuantRules#epilogue} per element; bias has N entries, or is null for none.
+     */
+    public static float[] epilogue(int[] acc, int m, QuantParams pa, QuantParams pw, float[] bias) {
+        int n = acc.length / m;
         if (bias != null && bias.length != n) throw new IllegalArgumentException("bias has " + bias.length + " entries for " + n + " outputs");
-        int[] acc = accumulate(a, pa, w, pw);
         float[] y = new float[m * n];
         for (int i = 0; i < m; i++) {
             float sa = pa.scaleOfRow(i);

@@ -41,7 +41,7 @@ public final class QuantRules {
     }
 
     /**
-     * Scale for a range, per the format's signedness; lo <= hi, both finite. An asymmetric range
+     * Scale for a range, per the format's signedness; {@code lo <= hi}, both finite. An asymmetric range
      * wider than Float.MAX_VALUE (its width overflows) is rejected rather than given an infinite scale.
      */
     public static float scale(QuantFormat format, float lo, float hi) {

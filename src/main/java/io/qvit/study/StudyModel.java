@@ -3,7 +3,6 @@ package io.qvit.study;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelWeights;
 import io.qvit.ood.ClassifierHead;
-import java.util.Arrays;
 
 /**
  * A model of a study as the scores need it once the network has run: its name (in the results and
@@ -17,11 +16,8 @@ import java.util.Arrays;
 public record StudyModel(String name, ClassifierHead head) {
     static StudyModel of(LoadedModel loaded) {
         ModelWeights w = loaded.weights();
-        ModelWeights.Param weight = w.get("head.weight"), bias = w.get("head.bias");
-        int classes = weight.shape()[0], dim = weight.shape()[1];
-        float[][] rows = new float[classes][];
-        for (int c = 0; c < classes; c++) rows[c] = Arrays.copyOfRange(weight.data(), c * dim, (c + 1) * dim);
-        return new StudyModel(folderName(loaded.definition().name()), new ClassifierHead(rows, bias.data().clone()));
+        return new StudyModel(folderName(loaded.definition().name()),
+                new ClassifierHead(w.get("head.weight").rows(), w.get("head.bias").data().clone()));
     }
 
     /** The model's name with anything but letters, digits, '.', '_' and '-' replaced by '_'. */

@@ -12,16 +12,22 @@ import io.qvit.data.ImageBatches;
 import io.qvit.data.Sample;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
+import io.qvit.quant.model.ActivationKey;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.IntegerModel;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedModelFile;
+import io.qvit.quant.model.Site;
+import io.qvit.quant.model.WeightLayer;
+import io.qvit.quant.reparam.InputTransform;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,12 +83,28 @@ class ConvertCommandTest {
         }
         Path out = dir.resolve("deit_w4a8.safetensors");
         try (CpuBackend cpu = new CpuBackend()) {
-            QuantizedModel packed = QuantizedModel.pack(Calibrator.calibrate(loaded, QuantConfig.preset("w4a8"), samples, cpu));
-            QuantizedModelFile.write(out, loaded.definition(), packed, java.util.Map.of());
+            QuantizedModel calibrated = QuantizedModel.pack(Calibrator.calibrate(loaded, QuantConfig.preset("w4a8"), samples, cpu));
+            // every kind of input transform, whatever the search chose: divisors and a rotation, a rotation alone
+            int hidden = calibrated.packed().get(WeightLayer.FC2.module(0) + ".weight").codes().k();
+            float[] divisors = new float[hidden];
+            for (int c = 0; c < hidden; c++) divisors[c] = 0.5f + c % 7;
+            Map<ActivationKey, InputTransform> transforms = new HashMap<>(calibrated.transforms());
+            transforms.put(new ActivationKey(0, Site.FC2_INPUT), new InputTransform(divisors, true, hidden));
+            transforms.put(new ActivationKey(1, Site.FC2_INPUT), new InputTransform(null, true, hidden));
+            QuantizedModel packed = new QuantizedModel(calibrated.config(), calibrated.quant(), calibrated.floats(), calibrated.packed(),
+                    calibrated.activationParams(), calibrated.softmaxScales(), transforms);
+            QuantizedModelFile.write(out, loaded.definition(), packed, Map.of());
             QuantizedModelFile.Contents read = QuantizedModelFile.read(out);
             assertEquals(loaded.definition().name(), read.definition().name());
             assertEquals(loaded.definition().config(), read.definition().config());
             assertEquals(packed.quant(), read.model().quant());
+            assertEquals(transforms.keySet(), read.model().transforms().keySet());
+            transforms.forEach((key, t) -> {
+                InputTransform r = read.model().transforms().get(key);
+                assertArrayEquals(t.divisors(), r.divisors(), key.toString());
+                assertEquals(t.rotated(), r.rotated(), key.toString());
+                assertEquals(t.k(), r.k(), key.toString());
+            });
             float[] expected, actual;
             try (IntegerModel a = new IntegerModel(packed, cpu); IntegerModel b = new IntegerModel(read.model(), cpu)) {
                 expected = a.forward(batch.clone(), samples.size()).logits();

@@ -51,6 +51,51 @@ class ImageDecoderTest {
         }
     }
 
+    /** Found by ImageDecoderFuzzTest: 13 x 2^31-1 overflowed int to a 2 GB raster, allocated before the data was looked at. */
+    @Test
+    void pnmSizeOverTheLimitIsRefusedBeforeAllocating(@TempDir Path dir) throws IOException {
+        Path f = Files.write(dir.resolve("huge.pgm"), "P2\n13 2147483647\n255\n1 2 3\n".getBytes());
+        QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("13x2147483647")
+                && e.getMessage().contains("limit of " + ImageDecoder.MAX_PIXELS), e.getMessage());
+    }
+
+    @Test
+    void pnmSizeBeyondTheFileIsRefusedBeforeAllocating(@TempDir Path dir) throws IOException {
+        for (String header : new String[] {"P5\n10000 10000\n255\n", "P2\n10000 10000\n255\n"}) {
+            Path f = Files.write(dir.resolve("short.pnm"), (header + "1 2 3 4").getBytes());
+            QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("100000000 samples"), e.getMessage());
+        }
+    }
+
+    /** Found by ImageDecoderFuzzTest: a PNG declaring 67108864 pixels a row made ImageIO allocate for 7 s before failing. */
+    @Test
+    void pngHeaderLyingAboutItsSizeIsRefusedBeforeDecoding(@TempDir Path dir) throws IOException {
+        for (int width : new int[] {67_108_864, 10_000_000}) {
+            byte[] png = Fixtures.bytes("dec_grey.png");
+            java.nio.ByteBuffer.wrap(png).putInt(16, width);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(png, 12, 17); // IHDR's type and data, so that the lie is not caught by the checksum
+            java.nio.ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
+            Path f = Files.write(dir.resolve("wide.png"), png);
+            QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("declares " + width + "x"), e.getMessage());
+            assertTrue(e.getMessage().contains(width > 50_000_000 ? "over the limit" : "bytes can hold"), e.getMessage());
+        }
+    }
+
+    @Test
+    void jpegHeaderLyingAboutItsSizeIsRefusedBeforeDecoding(@TempDir Path dir) throws IOException {
+        byte[] jpeg = Fixtures.bytes("dec_grey.jpg");
+        int sof = 2;
+        while (!((jpeg[sof] & 0xff) == 0xFF && (jpeg[sof + 1] & 0xff) == 0xC0)) sof++;
+        java.nio.ByteBuffer.wrap(jpeg).putShort(sof + 5, (short) 0x1000).putShort(sof + 7, (short) 0x3000);
+        Path f = Files.write(dir.resolve("tall.jpg"), jpeg);
+        QvitException e = assertThrows(QvitException.class, () -> ImageDecoder.decode(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("declares 12288x4096"), e.getMessage());
+    }
+
     @Test
     void unknownFormatAndMissingFileSayWhat(@TempDir Path dir) throws IOException {
         Path gif = Files.write(dir.resolve("a.gif"), "GIF89a....".getBytes());

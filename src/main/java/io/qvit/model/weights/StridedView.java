@@ -37,6 +37,9 @@ final class StridedView {
             }
             if (numel == 0) return new StridedView(shape, 0, offset, offset, stride);
             if (last >= storageNumel) throw new PickleException("view reaches element " + last + " of a storage of " + storageNumel);
+            // Stride-0 (expanded) views repeat elements: without this, a few stored bytes could ask for gigabytes.
+            if (numel > storageNumel) throw new PickleException("view of " + numel + " elements repeats elements of a storage of "
+                    + storageNumel + "; a weights checkpoint holds no expanded views");
             // Both the result and the span read from the storage must fit one Java array.
             long bytes = Math.multiplyExact(Math.max(numel, last + 1 - offset), (long) elementBytes);
             if (bytes > Integer.MAX_VALUE) {

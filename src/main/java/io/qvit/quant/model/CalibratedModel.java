@@ -3,22 +3,23 @@ package io.qvit.quant.model;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
 import io.qvit.quant.QuantParams;
+import io.qvit.quant.reparam.InputTransform;
 import java.util.Map;
 
 /**
  * Everything a quantized forward needs, fixed by calibration: the fp32 weights after the LayerNorm
  * reparameterisation (not yet quantized), the per-channel params of every quantized weight by
  * timm name, the per-tensor params of every uniformly quantized activation, and the log-sqrt(2)
- * scale of every block's probabilities, and the smoothing divisors of the activations that have
- * them ({@link io.qvit.quant.reparam.ActivationSmoothing}: the forward divides them per channel
- * before quantizing; the weights already hold the matching factors). Tensors left in float have no entry. The maps are
+ * scale of every block's probabilities, and the input transforms of the layers that have them
+ * ({@link InputTransform}: smoothing divisors and a rotation, applied by the forward before
+ * quantizing; the weights already hold the inverse). Tensors left in float have no entry. The maps are
  * unmodifiable; the params' arrays are shared, not to be written.
  */
 public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights weights,
                               Map<String, QuantParams> weightParams,
                               Map<ActivationKey, QuantParams> activationParams,
                               Map<ActivationKey, Float> softmaxScales,
-                              Map<ActivationKey, float[]> divisors) {
+                              Map<ActivationKey, InputTransform> transforms) {
     public CalibratedModel {
         // the forward quantizes activations chunk by chunk, which only per-tensor params allow
         activationParams.forEach((key, p) -> {
@@ -27,6 +28,6 @@ public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights 
         weightParams = Map.copyOf(weightParams);
         activationParams = Map.copyOf(activationParams);
         softmaxScales = Map.copyOf(softmaxScales);
-        divisors = Map.copyOf(divisors);
+        transforms = Map.copyOf(transforms);
     }
 }

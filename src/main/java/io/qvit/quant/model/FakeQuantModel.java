@@ -5,11 +5,12 @@ import io.qvit.inference.Classifier;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VisionTransformer;
+import io.qvit.model.VitConfig;
 import io.qvit.model.VitParameters;
 import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
-import io.qvit.quant.reparam.ActivationSmoothing;
+import io.qvit.quant.reparam.InputTransform;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,18 +18,35 @@ import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
- * The calibrated model simulated in float: weights quantized then dequantized once, at
- * construction; activations quantized then dequantized on the host as they pass each {@link Site}.
- * The float products run on the CPU backend. Not thread-safe: one forward at a time.
+ * The calibrated model simulated in float arithmetic on the CPU backend. With weights and
+ * activations both quantized (every integer preset), it is the integer path's function computed
+ * with float products: inputs quantized to codes, the codes minus their zero points multiplied by
+ * the float GEMM, whose sums of small integers are exact ({@link FloatCodeProducts}), and
+ * dequantized in the same epilogue; so its logits equal {@link IntegerModel}'s bit for bit, at the
+ * float GEMM's speed. (Dequantizing first and summing the dequantized products in float rounds
+ * differently, and in a ViT those last-bit differences flip codes downstream: at w4a4 a quarter of
+ * the images changed class.) With one side left in float (fp32, or --wbits/--abits 32), weights
+ * are quantized then dequantized once, at construction, and activations quantized then dequantized
+ * on the host as they pass each {@link Site}. Not thread-safe: one forward at a time.
  */
 public final class FakeQuantModel implements AutoCloseable {
     private static final int CHUNK = 1 << 15;
     private final VitParameters params;
+    private final FloatCodeProducts products;
     private final QuantVit vit;
 
     public FakeQuantModel(CalibratedModel model, CpuBackend backend) {
-        params = new VitParameters(model.config(), fakeQuantWeights(model), backend);
-        vit = new QuantVit(model.config(), params, new HookedOps(model.config(), params, backend, hook(model)), backend);
+        VitConfig cfg = model.config();
+        if (QuantConfig.isFloat(model.quant().weightBits()) || QuantConfig.isFloat(model.quant().activationBits())) {
+            params = new VitParameters(cfg, fakeQuantWeights(model), backend);
+            products = null;
+            vit = new QuantVit(cfg, params, new HookedOps(cfg, params, backend, hook(model)), backend);
+        } else {
+            QuantizedModel quantized = QuantizedModel.pack(model);
+            params = new VitParameters(cfg, quantized::floatParam, backend);
+            products = new FloatCodeProducts(quantized.packed(), backend);
+            vit = new QuantVit(cfg, params, new IntegerOps(quantized, backend, products), backend);
+        }
     }
 
     /** A classifier of image files running the calibrated model; closing it releases the model. */
@@ -56,8 +74,8 @@ public final class FakeQuantModel implements AutoCloseable {
         int bits = model.quant().softmaxBits();
         model.softmaxScales().forEach((k, s) -> log2.put(k, new Log2Quantizer(bits, Log2Quantizer.Base.SQRT_TWO, s)));
         return (key, x, cols) -> {
-            float[] divisors = model.divisors().get(key);
-            if (divisors != null) x = ActivationSmoothing.divideColumns(x, divisors);
+            InputTransform transform = model.transforms().get(key);
+            if (transform != null) x = transform.apply(x);
             if (key.site().dynamic() && !QuantConfig.isFloat(key.site().bits(model.quant()))) {
                 String name = key.toString();
                 return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
@@ -87,5 +105,6 @@ public final class FakeQuantModel implements AutoCloseable {
     @Override
     public void close() {
         params.close();
+        if (products != null) products.close();
     }
 }

@@ -17,7 +17,7 @@ public final class IntegerModel implements AutoCloseable {
 
     public IntegerModel(QuantizedModel model, CpuBackend backend) {
         params = new VitParameters(model.config(), model::floatParam, backend);
-        vit = new QuantVit(model.config(), params, new IntegerOps(model, backend), backend);
+        vit = new QuantVit(model.config(), params, new IntegerOps(model, backend, CodeProducts.int32(model)), backend);
     }
 
     /** A classifier of image files running the model; closing it releases the model. */

@@ -7,27 +7,29 @@ import io.qvit.backend.cpu.Im2col;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
 import io.qvit.quant.IntGemm;
-import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
-import io.qvit.quant.reparam.ActivationSmoothing;
+import io.qvit.quant.reparam.InputTransform;
 
 /**
  * Integer execution of a {@link QuantizedModel}, the CPU reference of the kernels: each layer's input
- * is divided by its smoothing divisors (fc2's), quantized to codes (per tensor, or per row for
+ * goes through its {@link InputTransform} (fc2's: smoothing divisors, a rotation), is quantized to codes (per tensor, or per row for
  * {@link Site#dynamic()} sites), multiplied with the
- * packed weight codes in int32 with exact zero-point correction ({@link IntGemm}), and scaled back
- * with the bias added in the float epilogue. The attention core is {@link IntegerAttention}.
+ * weight codes with exact zero-point correction ({@link CodeProducts}: int32 sums of packed codes, or
+ * the same sums from the float GEMM), and scaled back with the bias added in the float epilogue
+ * ({@link IntGemm#epilogue}). The attention core is {@link IntegerAttention}.
  */
 final class IntegerOps implements VitOps {
     private final QuantizedModel model;
     private final VitConfig cfg;
     private final CpuBackend backend;
+    private final CodeProducts products;
 
-    IntegerOps(QuantizedModel model, CpuBackend backend) {
+    IntegerOps(QuantizedModel model, CpuBackend backend, CodeProducts products) {
         this.model = model;
         this.cfg = model.config();
         this.backend = backend;
+        this.products = products;
     }
 
     @Override
@@ -55,15 +57,15 @@ final class IntegerOps implements VitOps {
         ActivationKey key = layer.inputKey(block);
         String module = layer.module(block);
         QuantizedModel.PackedWeight w = model.packed().get(module + ".weight");
-        float[] divisors = model.divisors().get(key);
-        float[] in = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
+        InputTransform transform = model.transforms().get(key);
+        float[] in = transform == null ? x : transform.apply(x);
         QuantParams pa = key.site().dynamic()
                 ? key.site().rowParams(key.toString(), in, k, model.quant())
                 : model.activationParams().get(key);
         int[] codes = new UniformQuantizer(pa).quantize(key.toString(), in);
-        PackedCodes a = PackedCodes.pack(codes, rows, k, pa.format());
         ModelWeights.Param bias = model.floatParam(module + ".bias");
-        float[] y = IntGemm.matmul(a, pa, w.codes(), w.params(), bias == null ? null : bias.data());
+        int[] sums = products.sums(module + ".weight", codes, rows, k, pa);
+        float[] y = IntGemm.epilogue(sums, rows, pa, w.params(), bias == null ? null : bias.data());
         return backend.fromHost(y, rows, w.codes().rows());
     }
 }

@@ -10,7 +10,7 @@ import io.qvit.model.VitParameters;
 /**
  * timm's ViT forward (as {@link VisionTransformer}) on the CPU backend, with the matrix products
  * and the attention core left to {@link VitOps}: observed or fake-quantized float ({@link HookedOps})
- * or integer ({@link IntegerOps}). One loop for both, so that simulation and integer execution
+ * or on codes ({@link IntegerOps}: the integer model, and the simulation of integer presets). One loop for both, so that simulation and integer execution
  * cannot drift apart in anything but what they are meant to differ in.
  *
  * <p>Not thread-safe: one forward at a time per instance.

@@ -6,6 +6,7 @@ import io.qvit.model.VitConfig;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
+import io.qvit.quant.reparam.InputTransform;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,14 +15,14 @@ import java.util.Map;
  * A calibrated model as the integer path runs it and {@code qvit convert} stores it: every
  * quantized weight as packed codes with its per-channel params (no float copy), the parameters
  * that stay float (norms, biases, tokens, position embedding, LayerScale), and the activation
- * params, probability scales and smoothing divisors of {@link CalibratedModel}.
+ * params, probability scales and input transforms of {@link CalibratedModel}.
  *
  * @param floats every float parameter by timm name, the quantized weights excepted
  * @param packed every quantized weight by timm name
  */
 public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, ModelWeights.Param> floats,
                              Map<String, PackedWeight> packed, Map<ActivationKey, QuantParams> activationParams,
-                             Map<ActivationKey, Float> softmaxScales, Map<ActivationKey, float[]> divisors) {
+                             Map<ActivationKey, Float> softmaxScales, Map<ActivationKey, InputTransform> transforms) {
     /** A weight's codes as stored, with timm's shape (the patch embedding's is 4-D; its codes are [D, C·p·p]). */
     public record PackedWeight(int[] shape, PackedCodes codes, QuantParams params) {}
 
@@ -33,7 +34,7 @@ public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, Mo
         packed = Map.copyOf(packed);
         activationParams = Map.copyOf(activationParams);
         softmaxScales = Map.copyOf(softmaxScales);
-        divisors = Map.copyOf(divisors);
+        transforms = Map.copyOf(transforms);
     }
 
     /** Quantizes and packs the calibrated weights; the float weights of the quantized layers are dropped. */
@@ -48,7 +49,7 @@ public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, Mo
         Map<String, ModelWeights.Param> floats = new HashMap<>();
         for (String name : ModelWeights.expectedShapes(m.config()).keySet())
             if (!packed.containsKey(name) && m.weights().has(name)) floats.put(name, m.weights().get(name));
-        return new QuantizedModel(m.config(), m.quant(), floats, packed, m.activationParams(), m.softmaxScales(), m.divisors());
+        return new QuantizedModel(m.config(), m.quant(), floats, packed, m.activationParams(), m.softmaxScales(), m.transforms());
     }
 
     /** A float parameter, or null when the model has none by that name (optional parts, packed weights). */

@@ -15,6 +15,7 @@ import io.qvit.quant.Granularity;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
+import io.qvit.quant.reparam.InputTransform;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,10 @@ import java.util.Map;
  *   <li>every other parameter as F32 under timm's name and shape;</li>
  *   <li>each quantized activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
  *       {@code blocks.3.fc2_input}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
- *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone, and smoothing divisors
- *       as F32 {@code act.KEY.divisor} {@code [K]}.</li>
+ *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone;</li>
+ *   <li>each layer input's {@link InputTransform}: smoothing divisors as F32 {@code act.KEY.divisor}
+ *       {@code [K]}, and a rotation ({@link io.qvit.quant.reparam.HadamardRotation}) as F32
+ *       {@code act.KEY.rotation} {@code [1]} holding K.</li>
  * </ul>
  * {@code __metadata__} holds {@code qvit.format} ({@value #FORMAT}), the model definition
  * (architecture and preprocessing, JSON), the bit widths, and what the caller adds (source,
@@ -40,7 +43,7 @@ import java.util.Map;
  * for bit.
  */
 public final class QuantizedModelFile {
-    public static final String FORMAT = "qvit-quantized-vit-1";
+    public static final String FORMAT = "qvit-quantized-vit-2";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a converted file holds. */
@@ -77,7 +80,10 @@ public final class QuantizedModelFile {
             w.add("act." + key + ".zero_point", DType.F32, new int[] {1}, floats(p.zeroPoints()));
         });
         model.softmaxScales().forEach((key, s) -> w.add("act." + key + ".scale", DType.F32, new int[] {1}, new float[] {s}));
-        model.divisors().forEach((key, d) -> w.add("act." + key + ".divisor", DType.F32, new int[] {d.length}, d));
+        model.transforms().forEach((key, tr) -> {
+            if (tr.divisors() != null) w.add("act." + key + ".divisor", DType.F32, new int[] {tr.k()}, tr.divisors());
+            if (tr.rotated()) w.add("act." + key + ".rotation", DType.F32, new int[] {1}, new float[] {tr.k()});
+        });
         w.write(file);
     }
 
@@ -135,7 +141,6 @@ public final class QuantizedModelFile {
         }
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
         Map<ActivationKey, Float> softmax = new HashMap<>();
-        Map<ActivationKey, float[]> divisors = new HashMap<>();
         for (String name : t.keySet()) {
             if (!name.startsWith("act.") || !name.endsWith(".scale")) continue;
             String keyName = name.substring(4, name.length() - 6);
@@ -148,9 +153,29 @@ public final class QuantizedModelFile {
             }
             int zero = ints(file, "act." + keyName + ".zero_point", vector(file, t, "act." + keyName + ".zero_point", 1))[0];
             activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR, new float[] {scale}, new int[] {zero}));
-            if (t.containsKey("act." + keyName + ".divisor")) divisors.put(key, t.get("act." + keyName + ".divisor").toFloats());
         }
-        return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, divisors);
+        return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, transforms(file, t));
+    }
+
+    /** The input transforms: a key's divisors, its rotation, or both (fc2's input is dynamic: no act.KEY.scale). */
+    private static Map<ActivationKey, InputTransform> transforms(Path file, Map<String, WeightTensor> t) {
+        Map<ActivationKey, InputTransform> transforms = new HashMap<>();
+        for (String name : t.keySet()) {
+            if (!name.startsWith("act.") || !(name.endsWith(".divisor") || name.endsWith(".rotation"))) continue;
+            String keyName = name.substring(4, name.lastIndexOf('.'));
+            ActivationKey key = ActivationKey.parse(keyName);
+            if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
+            if (transforms.containsKey(key)) continue;
+            WeightTensor d = t.get("act." + keyName + ".divisor"), r = t.get("act." + keyName + ".rotation");
+            float[] divisors = d == null ? null : d.toFloats();
+            float rotation = r == null ? 0f : vector(file, t, "act." + keyName + ".rotation", 1)[0];
+            int k = divisors != null ? divisors.length : (int) rotation;
+            if (r != null && (rotation != k || k < 1))
+                throw new QvitException(file + ": act." + keyName + ".rotation holds " + rotation + ", not the " + k
+                        + " input channels of " + keyName + "; convert the model again");
+            transforms.put(key, new InputTransform(divisors, r != null, k));
+        }
+        return transforms;
     }
 
     private static String require(Path file, Map<String, String> meta, String key) {

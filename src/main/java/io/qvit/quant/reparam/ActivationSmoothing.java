@@ -8,7 +8,6 @@ import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.Ranges;
 import io.qvit.quant.UniformQuantizer;
-import java.util.Arrays;
 
 /**
  * SmoothQuant's migration (Xiao et al., ICML 2023) of an activation's outlier channels into the
@@ -20,9 +19,11 @@ import java.util.Arrays;
  *
  * <p>ViTs trained on ImageNet-21k have a few GELU channels whose values reach 50 to 100 times the
  * rest on a few tokens; one per-tensor scale then leaves the other channels one or two codes. The
- * migration strength α is searched per layer, "none" (s = 1) included, for the least squared error
- * of the layer's output {@code fq(x / s) · fq(W diag(s))^T} against {@code x · W^T} on a sample of
- * calibration rows, each candidate with its own clipping search of both quantizers.
+ * migration strength α is searched per layer, "none" (s = 1) included, and for inputs quantized per
+ * row each α also followed by a {@link HadamardRotation} of {@code x / s} (which spreads what
+ * outliers remain over their block); the choice is the candidate with the least error of the
+ * layer's output {@code fq(T(x)) · fq(T(W))^T} against {@code x · W^T} on a sample of calibration
+ * rows, each candidate with its own clipping search of both quantizers ({@link InputTransform} T).
  */
 public final class ActivationSmoothing {
     /** The migration strengths tried besides no smoothing. */
@@ -33,11 +34,11 @@ public final class ActivationSmoothing {
     /**
      * The chosen transform.
      *
-     * @param divisors s per input channel (all 1 when smoothing did not help)
-     * @param range    the per-tensor range of {@code x / s}, or null when x is quantized per token
-     * @param alpha    the strength chosen, or 0 for none
+     * @param transform the division by s (none when smoothing did not help), and whether a rotation follows
+     * @param range     the per-tensor range of the transformed x, or null when x is quantized per token
+     * @param alpha     the strength chosen, or 0 for none
      */
-    public record Result(float[] divisors, Ranges range, float alpha) {}
+    public record Result(InputTransform transform, Ranges range, float alpha) {}
 
     private ActivationSmoothing() {}
 
@@ -53,18 +54,21 @@ public final class ActivationSmoothing {
                                 boolean perToken, QuantFormat weights, CpuBackend backend) {
         int k = channels.groups(), n = rows.length / k;
         float[] reference = multiply(rows, n, k, weight, outputs, backend);
-        float[] ones = new float[k];
-        Arrays.fill(ones, 1f);
-        Result best = candidate(ones, 0f, rows, channels, activations, perToken);
-        double bestError = error(best, rows, n, weight, outputs, reference, activations, weights, backend);
+        Result best = null;
+        double bestError = Double.POSITIVE_INFINITY;
         float[] weightMax = columnAbsMax(weight, outputs, k);
-        for (float alpha : ALPHAS) {
-            float[] s = factors(channels, weightMax, alpha), divided = divideColumns(rows, s);
-            Result r = candidate(s, alpha, divided, channels, activations, perToken);
-            double e = error(r, divided, n, weight, outputs, reference, activations, weights, backend);
-            if (e < bestError) {
-                bestError = e;
-                best = r;
+        // rotation only with per-token ranges: a calibrated range would need the rotated channels' ranges
+        for (boolean rotated : perToken ? new boolean[] {false, true} : new boolean[] {false}) {
+            for (int a = -1; a < ALPHAS.length; a++) {
+                float alpha = a < 0 ? 0f : ALPHAS[a];
+                InputTransform t = new InputTransform(a < 0 ? null : factors(channels, weightMax, alpha), rotated, k);
+                float[] seen = t.apply(rows);
+                Ranges range = perToken ? null : range(t, seen, channels, activations);
+                double e = error(seen, range, n, t.applyToWeight(weight, outputs), outputs, reference, activations, weights, backend);
+                if (e < bestError) {
+                    bestError = e;
+                    best = new Result(t, range, alpha);
+                }
             }
         }
         return best;
@@ -102,19 +106,18 @@ public final class ActivationSmoothing {
      * The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched
      * on the sampled rows already divided by s.
      */
-    private static Result candidate(float[] s, float alpha, float[] divided, Ranges channels, QuantFormat activations, boolean perToken) {
-        if (perToken) return new Result(s, null, alpha);
+    private static Ranges range(InputTransform t, float[] divided, Ranges channels, QuantFormat activations) {
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < s.length; c++) {
-            lo = Math.min(lo, channels.lo()[c] / s[c]);
-            hi = Math.max(hi, channels.hi()[c] / s[c]);
+        for (int c = 0; c < t.k(); c++) {
+            float s = t.divisors() == null ? 1f : t.divisors()[c];
+            lo = Math.min(lo, channels.lo()[c] / s);
+            hi = Math.max(hi, channels.hi()[c] / s);
         }
         float[] sample = new float[Math.min(divided.length, SEARCH_VALUES)];
         long step = Math.max(1, divided.length / sample.length);
         for (int i = 0; i < sample.length; i++) sample[i] = divided[(int) (i * step)];
         float[][] values = {sample};
-        Ranges range = new ClippingSearch(activations).search(values, new Ranges(new float[] {lo}, new float[] {hi}));
-        return new Result(s, range, alpha);
+        return new ClippingSearch(activations).search(values, new Ranges(new float[] {lo}, new float[] {hi}));
     }
 
     /**
@@ -122,19 +125,18 @@ public final class ActivationSmoothing {
      * row's squared error relative to its squared norm; divided: the sampled rows divided by the
      * candidate's divisors.
      */
-    private static double error(Result r, float[] divided, int n, float[] weight, int outputs, float[] reference,
+    private static double error(float[] divided, Ranges range, int n, float[] w, int outputs, float[] reference,
                                 QuantFormat activations, QuantFormat weights, CpuBackend backend) {
         String name = "smoothing candidate";
-        QuantParams ap = r.range() == null
+        QuantParams ap = range == null
                 ? QuantParams.minMax(name, divided, n, activations, Granularity.PER_TOKEN)
-                : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, r.range());
+                : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, range);
         float[] x = new UniformQuantizer(ap).fakeQuant(name, divided);
-        float[] w = scaleColumns(weight, outputs, r.divisors());
         if (weights != null) {
             QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
             w = new UniformQuantizer(wp).fakeQuant(name, w);
         }
-        float[] y = multiply(x, n, r.divisors().length, w, outputs, backend);
+        float[] y = multiply(x, n, w.length / outputs, w, outputs, backend);
         // relative per row: a few tokens carry outputs 100 times the rest, and would decide alone
         double sum = 0;
         for (int row = 0; row < n; row++) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qvit.QvitException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,11 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Damaged and lying checkpoints: every one either loads or fails with a QvitException naming the file,
- * never another exception, a hang or an OutOfMemoryError. Mutation loops are seeded, so a failure
- * names a case that can be replayed.
+ * never another exception, a hang or an OutOfMemoryError. These are the named cases and exhaustive
+ * truncations; random mutations of the same files are {@link SafetensorsFuzzTest}'s and {@link PthFuzzTest}'s.
  */
 class CorruptionTest {
     private static final Duration LOOP_LIMIT = Duration.ofSeconds(20);
@@ -47,24 +42,6 @@ class CorruptionTest {
         assertTimeoutPreemptively(LOOP_LIMIT, () -> {
             for (int length = 0; length < good.length; length++) {
                 assertRejected(write("cut.safetensors", Arrays.copyOf(good, length)), "truncated to " + length);
-            }
-        });
-    }
-
-    @Test
-    void mutatedSafetensorsHeaderLoadsOrFailsCleanly() throws IOException {
-        byte[] good = Files.readAllBytes(Fixtures.path("tensors_f32.safetensors"));
-        int headerEnd = 8 + (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-        byte[] json = "{}[]\":,-0123456789eE. \\x".getBytes(StandardCharsets.US_ASCII);
-        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
-            Random random = new Random(1234);
-            for (int i = 0; i < 400; i++) {
-                byte[] bad = good.clone();
-                for (int k = 1 + random.nextInt(3); k > 0; k--) {
-                    int at = random.nextInt(headerEnd);
-                    bad[at] = random.nextBoolean() ? (byte) (bad[at] ^ (1 << random.nextInt(8))) : json[random.nextInt(json.length)];
-                }
-                loadOrFailCleanly(write("flip.safetensors", bad), "header mutation " + i);
             }
         });
     }
@@ -123,45 +100,6 @@ class CorruptionTest {
         });
     }
 
-    @Test
-    void byteFlipsAnywhereInPthLoadOrFailCleanly() throws IOException {
-        byte[] good = Files.readAllBytes(Fixtures.path("views.pth"));
-        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
-            Random random = new Random(99);
-            for (int i = 0; i < 400; i++) {
-                byte[] bad = good.clone();
-                for (int k = 1 + random.nextInt(4); k > 0; k--) bad[random.nextInt(bad.length)] ^= (byte) (1 + random.nextInt(255));
-                loadOrFailCleanly(write("flip.pth", bad), "zip mutation " + i);
-            }
-        });
-    }
-
-    /** Mutates data.pkl itself (the zip stays valid), which exercises the unpickler's checks rather than the zip's. */
-    @Test
-    void mutatedPickleLoadsOrFailsCleanly() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("views.pth"));
-        byte[] pickle = entries.get("views/data.pkl");
-        byte[] opcodes = "().0123abeGhJjKMNqQRrstu}]\u0080\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u0093\u0094\u0095"
-                .getBytes(StandardCharsets.ISO_8859_1);
-        assertTimeoutPreemptively(LOOP_LIMIT, () -> {
-            Random random = new Random(4242);
-            for (int i = 0; i < 400; i++) {
-                byte[] bad = pickle.clone();
-                for (int k = 1 + random.nextInt(3); k > 0; k--) {
-                    int at = random.nextInt(bad.length);
-                    switch (random.nextInt(3)) {
-                        case 0 -> bad[at] = opcodes[random.nextInt(opcodes.length)];
-                        case 1 -> bad[at] ^= (byte) (1 << random.nextInt(8));
-                        default -> bad[at] = (byte) 0xff; // maximal lengths, counts and memo indices
-                    }
-                }
-                if (random.nextInt(8) == 0) bad = Arrays.copyOf(bad, random.nextInt(bad.length));
-                byte[] mutated = bad;
-                loadOrFailCleanly(zip("pickle.pth", entries, e -> e.equals("views/data.pkl") ? mutated : entries.get(e)), "pickle mutation " + i);
-            }
-        });
-    }
-
     /** 5 MB of NONE opcodes would be 5 million values: cut off by the value cap before it can grow into an OutOfMemoryError. */
     @Test
     void pickleBombIsCutOff() throws IOException {
@@ -178,7 +116,7 @@ class CorruptionTest {
 
     @Test
     void missingStorageEntryNamesTensor() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Map<String, byte[]> entries = Fixtures.zipEntries(Fixtures.path("plain.pth"));
         Path file = zip("missing.pth", entries, e -> e.equals("plain/data/0") ? null : entries.get(e));
         QvitException e = assertRejected(file, "missing data/0");
         assertTrue(e.getMessage().contains("plain/data/0 is missing") && e.getMessage().contains("tensor 'weight'"), e.getMessage());
@@ -186,7 +124,7 @@ class CorruptionTest {
 
     @Test
     void shortStorageEntryNamesTensor() throws IOException {
-        Map<String, byte[]> entries = entries(Fixtures.path("plain.pth"));
+        Map<String, byte[]> entries = Fixtures.zipEntries(Fixtures.path("plain.pth"));
         Path file = zip("short.pth", entries, e -> e.equals("plain/data/0") ? Arrays.copyOf(entries.get(e), 8) : entries.get(e));
         QvitException e = assertRejected(file, "short data/0");
         assertTrue(e.getMessage().contains("tensor 'weight'") && e.getMessage().contains("fewer than"), e.getMessage());
@@ -217,27 +155,14 @@ class CorruptionTest {
         }
     }
 
-    private static Map<String, byte[]> entries(Path zipFile) throws IOException {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) out.put(e.getName(), zip.getInputStream(e).readAllBytes());
-        }
-        return out;
-    }
-
     /** A zip with the given entry names; {@code content} gives each one's bytes, or null to leave it out. */
     private Path zip(String name, Map<String, byte[]> names, Function<String, byte[]> content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (String entry : names.keySet()) {
-                byte[] data = content.apply(entry);
-                if (data == null) continue;
-                out.putNextEntry(new ZipEntry(entry));
-                out.write(data);
-                out.closeEntry();
-            }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (String entry : names.keySet()) {
+            byte[] data = content.apply(entry);
+            if (data != null) entries.put(entry, data);
         }
-        return write(name, bytes.toByteArray());
+        return write(name, Fixtures.zip(entries, false));
     }
 
     /** Opens the file and reads every tensor: empty when that worked, the QvitException when it failed properly. */

@@ -1,5 +1,8 @@
 package io.qvit.quant.reparam;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
@@ -10,6 +13,7 @@ import io.qvit.testsupport.Floats;
 import io.qvit.testsupport.SharedData;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * In float32, without quantization, the reparameterised model computes what the original does:
- * the next linear layer undoes the LayerNorm's new affine parameters exactly in real arithmetic.
+ * the next linear layer undoes the LayerNorm's new affine parameters exactly in real arithmetic,
+ * and likewise {@link AttentionRotation}'s per-head rotations.
  */
 class FloatOutputUnchangedTest {
     /**
@@ -76,6 +81,37 @@ class FloatOutputUnchangedTest {
         LoadedModel m = ModelLoader.load(weights.toString(), ModelLoader.Hints.NONE);
         float[] input = Floats.read(golden.resolve("golden_tench_input_1x3x224x224.f32"));
         for (Ranges r : Ranges.values()) assertSameOutput(m, input, r, "ViT-Tiny");
+    }
+
+    /** Q, K and V rotated per head, proj undoing V's rotation: the same function in fp32. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vit_micro_patch8_32", "deit3_micro_patch8_32", "deit_micro_distilled_patch8_32"})
+    void rotatedAttention(String name) throws URISyntaxException {
+        Path dir = Path.of(FloatOutputUnchangedTest.class.getResource("/fixtures/timm/" + name).toURI());
+        LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        assertRotationKeepsOutput(m, Floats.read(dir.resolve("input.f32")), name);
+    }
+
+    @Test
+    void rotatedAttentionRealVitTiny() {
+        LoadedModel m = ModelLoader.load(SharedData.require("models/vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors").toString(),
+                ModelLoader.Hints.NONE);
+        assertRotationKeepsOutput(m, Floats.read(SharedData.require("golden").resolve("golden_tench_input_1x3x224x224.f32")), "ViT-Tiny");
+    }
+
+    private static void assertRotationKeepsOutput(LoadedModel m, float[] input, String name) {
+        VitConfig c = m.definition().config();
+        assertEquals(1, Integer.bitCount(c.embedDim() / c.numHeads()), name + ": the head width is a power of two, so the weights do change");
+        ModelWeights rotated = AttentionRotation.apply(c, m.weights());
+        assertFalse(Arrays.equals(m.weights().get("blocks.0.attn.qkv.weight").data(), rotated.get("blocks.0.attn.qkv.weight").data()));
+        int batch = input.length / (c.inChans() * c.imgSize() * c.imgSize());
+        try (CpuBackend cpu = new CpuBackend(2);
+             VisionTransformer original = new VisionTransformer(c, m.weights(), cpu);
+             VisionTransformer changed = new VisionTransformer(c, rotated, cpu)) {
+            VisionTransformer.Output want = original.forward(input, batch), got = changed.forward(input, batch);
+            assertScaledClose(want.logits(), got.logits(), name + " rotated attention logits");
+            assertScaledClose(want.features(), got.features(), name + " rotated attention features");
+        }
     }
 
     private static void assertSameOutput(LoadedModel m, float[] input, Ranges ranges, String name) {

@@ -1,0 +1,186 @@
+package io.qvit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.cli.Option;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every option of every command, given a bad value on an otherwise valid command line: exit code 2
+ * and a message naming the option, before any model is run. {@link #everyOptionIsCovered} keeps the
+ * table complete when a command gains an option.
+ */
+class OptionValidationTest {
+    /** Options without a value: nothing to get wrong. */
+    private static final Set<String> FLAGS = Set.of("help", "quiet");
+
+    @TempDir
+    static Path tmp;
+    private static String model, images, noFile, noFolder, aFile;
+
+    @BeforeAll
+    static void fixtures() throws IOException, URISyntaxException {
+        model = fixture("timm/vit_micro_patch8_32/model.safetensors").toString();
+        Path dir = Files.createDirectories(tmp.resolve("images"));
+        for (String image : new String[] {"dec_grey.jpg", "dec_bilevel.png"}) Files.copy(fixture("preprocessing/" + image), dir.resolve(image));
+        images = dir.toString();
+        noFile = tmp.resolve("absent.safetensors").toString();
+        noFolder = tmp.resolve("no-such-folder").resolve("out.safetensors").toString();
+        aFile = Files.writeString(tmp.resolve("scores.txt"), "0.5\n0.7\n").toString();
+    }
+
+    private static Path fixture(String relative) throws URISyntaxException {
+        return Path.of(OptionValidationTest.class.getResource("/fixtures/" + relative).toURI());
+    }
+
+    /** A command line with one bad option value, and the option its message must name. */
+    record Case(String command, String option, String value, List<String> valid) {
+        String[] args() {
+            List<String> a = new ArrayList<>(List.of(command, "--" + option, value));
+            a.addAll(valid);
+            return a.toArray(String[]::new);
+        }
+
+        @Override
+        public String toString() {
+            return command + " --" + option + " " + value;
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        List<String> info = List.of(model);
+        add(c, "info", "arch", info, "vit_nope_patch16_224", "vit_tiny_patch16_224.no_such_tag");
+        add(c, "info", "config", info, noFile, tmp.toString());
+
+        List<String> predict = List.of("--model", model, images);
+        add(c, "predict", "model", List.of(images), noFile, tmp.toString(), "hf:not a repo");
+        add(c, "predict", "out", predict, noFolder, tmp.toString());
+        add(c, "predict", "batch", predict, "0", "-3", "many", "99999");
+        add(c, "predict", "threads", predict, "0", "x", "100000");
+        add(c, "predict", "device", predict, "tpu", "cuda", "cuda:0", "");
+        add(c, "predict", "arch", predict, "vit_nope_patch16_224");
+        add(c, "predict", "config", predict, noFile);
+        add(c, "predict", "preset", predict, "w3a3", "W8A8x");
+        for (String bits : new String[] {"wbits", "abits", "attn-bits", "softmax-bits"})
+            add(c, "predict", bits, quantized(predict), "1", "9", "16", "x");
+        add(c, "predict", "calib", List.of("--model", model, "--preset", "w8a8", images), noFile);
+        add(c, "predict", "calib-count", quantized(predict), "0", "two", "2000000");
+        add(c, "predict", "calib-seed", quantized(predict), "seven", "1.5");
+
+        List<String> convert = List.of("--model", model, "--preset", "w8a8", "--calib", images, "-o", tmp.resolve("m.safetensors").toString());
+        List<String> convertNoModel = List.of("--preset", "w8a8", "--calib", images, "-o", tmp.resolve("m.safetensors").toString());
+        add(c, "convert", "model", convertNoModel, noFile, "hf:");
+        add(c, "convert", "out", List.of("--model", model, "--preset", "w8a8", "--calib", images), noFolder, tmp.toString(),
+                tmp.resolve("m.bin").toString());
+        add(c, "convert", "threads", convert, "0", "x");
+        add(c, "convert", "arch", convert, "vit_nope_patch16_224");
+        add(c, "convert", "config", convert, noFile);
+        add(c, "convert", "preset", convert, "w3a3");
+        for (String bits : new String[] {"wbits", "abits", "attn-bits", "softmax-bits"}) add(c, "convert", bits, convert, "1", "x");
+        add(c, "convert", "calib", List.of("--model", model, "--preset", "w8a8", "-o", tmp.resolve("m.safetensors").toString()), noFile);
+        add(c, "convert", "calib-count", convert, "0");
+        add(c, "convert", "calib-seed", convert, "x");
+
+        List<String> bench = List.of("--arch", "vit_tiny_patch16_224", "--repeats", "1", "--warmup", "0");
+        add(c, "bench", "arch", List.of(), "vit_nope_patch16_224", "vit_tiny_patch16_224.bad_tag");
+        add(c, "bench", "batch", bench, "0", "x", "99999");
+        add(c, "bench", "warmup", List.of("--arch", "vit_tiny_patch16_224"), "-1", "x", "5000");
+        add(c, "bench", "repeats", List.of("--arch", "vit_tiny_patch16_224"), "0", "x");
+        add(c, "bench", "precisions", bench, "w3a3", "fp32,", "fp32,,w8a8");
+        add(c, "bench", "calib-count", bench, "0", "x");
+        add(c, "bench", "device", bench, "tpu", "cuda");
+        add(c, "bench", "threads", bench, "0", "x");
+
+        add(c, "metrics", "id", List.of("--ood", aFile), noFile, tmp.toString(), model);
+        add(c, "metrics", "ood", List.of("--id", aFile), noFile, tmp.toString(), model);
+
+        String out = tmp.resolve("study").toString();
+        List<String> study = List.of("--models", model, "--precisions", "fp32", "--calib", images, "--id", images,
+                "--ood", "set=" + images, "--out", out, "--limit", "1");
+        add(c, "study", "models", without(study, "--models"), noFile, model + ",", "hf:");
+        add(c, "study", "precisions", study, "w3a3", "fp32,");
+        add(c, "study", "calib", study, noFile);
+        add(c, "study", "calib-count", study, "0", "x");
+        add(c, "study", "calib-seed", study, "x");
+        add(c, "study", "id", study, noFile);
+        add(c, "study", "ood", study, "noequals", "set=" + noFile, "=" + images);
+        add(c, "study", "fit", study, noFile);
+        add(c, "study", "scores", study, "bogus", "msp,msp", "msp,");
+        add(c, "study", "out", study, aFile, tmp.resolve("no").resolve("deeper").toString());
+        add(c, "study", "batch", study, "0", "x");
+        add(c, "study", "limit", study, "0", "x");
+        add(c, "study", "device", study, "tpu", "cuda");
+        add(c, "study", "threads", study, "0", "x");
+        return c;
+    }
+
+    private static List<String> quantized(List<String> valid) {
+        List<String> q = new ArrayList<>(List.of("--preset", "w8a8", "--calib", images));
+        q.addAll(valid);
+        return q;
+    }
+
+    /** {@code valid} without {@code option} and its value (the case gives its own). */
+    private static List<String> without(List<String> valid, String option) {
+        List<String> rest = new ArrayList<>(valid);
+        int at = rest.indexOf(option);
+        rest.remove(at + 1);
+        rest.remove(at);
+        return rest;
+    }
+
+    private static void add(List<Case> cases, String command, String option, List<String> valid, String... badValues) {
+        for (String v : badValues) cases.add(new Case(command, option, v, valid.contains("--" + option) ? without(valid, "--" + option) : valid));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badValueExitsTwoNamingTheOption(Case c) {
+        CliRun run = CliRun.of(c.args());
+        assertEquals(Main.USAGE, run.exit(), c + "\n" + run);
+        assertTrue(run.err().contains("--" + c.option()), "the message should name --" + c.option() + ":\n" + run);
+        assertTrue(run.err().lines().count() <= 2, "one message, no trace:\n" + run);
+    }
+
+    @Test
+    void everyOptionIsCovered() {
+        Set<String> missing = new TreeSet<>();
+        List<Case> cases = cases();
+        for (Command command : new Main().commands())
+            for (Option o : command.options().getOptions())
+                if (!FLAGS.contains(o.getLongOpt())
+                        && cases.stream().noneMatch(k -> k.command().equals(command.name()) && k.option().equals(o.getLongOpt())))
+                    missing.add(command.name() + " --" + o.getLongOpt());
+        assertTrue(missing.isEmpty(), "options without a bad-value case: " + missing);
+    }
+
+    @Test
+    void cudaSaysThisBuildHasNone() {
+        CliRun run = CliRun.of("bench", "--arch", "vit_tiny_patch16_224", "--device", "cuda");
+        assertEquals(Main.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().contains("this build has no CUDA backend"), run.toString());
+    }
+
+    @Test
+    void autoFallsBackToTheCpuWithANotice() {
+        CliRun run = CliRun.of("predict", "--model", model, "--device", "auto", "-q", images);
+        assertEquals(Main.OK, run.exit(), run.toString());
+        assertTrue(run.err().contains("qvit: this build has no CUDA backend; running on the CPU"), run.toString());
+        CliRun cpu = CliRun.of("predict", "--model", model, "--device", "cpu", "-q", images);
+        assertTrue(!cpu.err().contains("no CUDA backend"), cpu.toString());
+    }
+}
