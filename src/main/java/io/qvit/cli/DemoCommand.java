@@ -3,6 +3,7 @@ package io.qvit.cli;
 import io.qvit.QvitException;
 import io.qvit.files.AtomicFile;
 import io.qvit.ood.ScoreKind;
+import io.qvit.ood.ScoreSettings;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.study.ReportWriter;
 import io.qvit.study.StudyFigures;
@@ -29,8 +30,10 @@ import org.apache.commons.cli.ParseException;
  * Either way the study itself is {@link StudyCommand}, given the options this command translated.
  */
 final class DemoCommand implements Command {
-    /** Images per demo set (fit, ID test, each OOD set): MDS and ViM need at least D + C = 136 fit images. */
+    /** Images per demo set (fit, ID test, each OOD set): MDS and RMDS need at least D + C = 136 fit images. */
     static final int DEFAULT_COUNT = 400;
+    /** The embedded model's feature width D and classes C (its config.json; DemoModelTest checks them). */
+    static final int FEATURES = 128, CLASSES = 8;
     /** Training images the embedded model was trained on (written only with --generate-only). */
     static final int TRAIN_COUNT = 4800;
     private static final String RESOURCES = "/io/qvit/demo/";
@@ -76,7 +79,7 @@ final class DemoCommand implements Command {
     @Override
     public int run(CommandLine line) throws ParseException {
         if (!line.getArgList().isEmpty()) throw new ParseException("unexpected arguments " + line.getArgList());
-        Path out = Path.of(line.getOptionValue("out", "qvit-demo"));
+        Path out = line.hasOption("out") ? CliOptions.outputFolder(line, "out") : Path.of("qvit-demo");
         List<String> study = new ArrayList<>(List.of("--out", out.resolve("study").toString()));
         boolean own = line.hasOption("model") || line.hasOption("id") || line.hasOption("ood");
         if (own) {
@@ -86,19 +89,24 @@ final class DemoCommand implements Command {
                             + " (leave all three out for the demo's embedded model and generated images)");
             if (line.hasOption("generate-only") || line.hasOption("count"))
                 throw new QvitException("--generate-only and --count are for the generated demo sets; leave them out with --model");
-            study.addAll(List.of("--models", line.getOptionValue("model")));
+            study.addAll(List.of("--models", CliOptions.modelSpec("model", line.getOptionValue("model"))));
         } else {
+            for (String theirs : List.of("calib", "fit"))
+                if (line.hasOption(theirs)) throw new QvitException("--" + theirs + " goes with --model, --id and --ood; the demo generates its own");
+            // every option checked before the images are generated
+            StudyCommand.Settings settings = StudyCommand.Settings.of(line);
+            List<ScoreKind> scores = line.hasOption("scores") ? settings.scores() : List.of(ScoreKind.values());
+            int count = CliOptions.intInRange(line, "count", DEFAULT_COUNT, 1, CliOptions.MAX_IMAGES);
+            checkFitImages(count, settings.limit(), scores);
+            int calib = Math.max(Calibrator.DEFAULT_IMAGES, CliOptions.intInRange(line, "calib-count", Calibrator.DEFAULT_IMAGES, 1, CliOptions.MAX_IMAGES));
             Path data = out.resolve("data");
-            int count = CliOptions.positiveInt(line, "count", DEFAULT_COUNT);
             if (line.hasOption("generate-only")) {
                 SyntheticSets.write(data, SyntheticSets.TRAIN, TRAIN_COUNT, SyntheticSets.DEFAULT_SEED);
-                generate(data, count);
+                generate(data, count, calib);
                 System.out.println("wrote the generated sets under " + data);
                 return Main.OK;
             }
-            for (String theirs : List.of("calib", "fit"))
-                if (line.hasOption(theirs)) throw new QvitException("--" + theirs + " goes with --model, --id and --ood; the demo generates its own");
-            generate(data, count);
+            generate(data, count, calib);
             study.addAll(List.of("--models", embeddedModel(out.resolve("model")).toString(),
                     "--calib", labels(data, SyntheticSets.CALIB), "--fit", labels(data, SyntheticSets.FIT),
                     "--id", labels(data, SyntheticSets.ID_TEST),
@@ -110,14 +118,47 @@ final class DemoCommand implements Command {
                 study.add("--" + given.getLongOpt());
                 if (given.hasArg()) study.add(given.getValue());
             }
+        try {
+            Files.createDirectories(out); // the study writes into out/study, and checks that its parent exists
+        } catch (IOException e) {
+            throw new QvitException("--out " + out + ": cannot create the folder: " + e.getMessage());
+        }
         int exit = new StudyCommand().run(new DefaultParser().parse(new StudyCommand().options(), study.toArray(String[]::new)));
         printTables(out.resolve("study"));
         return exit;
     }
 
-    private static void generate(Path data, int count) {
+    /**
+     * Refuses, before any image is generated, a --count (or --limit) that leaves fewer fit images than
+     * a chosen score needs with the embedded model: MDS and RMDS a tied covariance of D features
+     * around C class means (D + C), ViM a full-rank covariance (D), KNN its K neighbours.
+     */
+    static void checkFitImages(int count, int limit, List<ScoreKind> scores) {
+        int fit = Math.min(count, limit);
+        List<String> lacking = new ArrayList<>();
+        int most = 0;
+        for (ScoreKind s : scores) {
+            int needed = switch (s) {
+                case MDS, RMDS -> FEATURES + CLASSES;
+                case VIM -> FEATURES;
+                case KNN -> ScoreSettings.DEFAULTS.knnK();
+                default -> 1;
+            };
+            if (fit < needed) {
+                lacking.add(s.cliName() + " " + needed);
+                most = Math.max(most, needed);
+            }
+        }
+        if (lacking.isEmpty()) return;
+        String option = limit < count ? "--limit " + limit : "--count " + count;
+        throw new QvitException(option + " leaves " + fit + " fit images, and the demo model (" + FEATURES + " features, " + CLASSES
+                + " classes) needs more for " + String.join(", ", lacking) + "; give --count " + most + " or more"
+                + (limit < count ? " and no smaller --limit" : "") + ", or --scores without them (for example --scores msp,energy)");
+    }
+
+    private static void generate(Path data, int count, int calib) {
         System.err.println("demo: generating the synthetic image sets in " + data + " (reused when already there)");
-        SyntheticSets.write(data, SyntheticSets.CALIB, Calibrator.DEFAULT_IMAGES, SyntheticSets.DEFAULT_SEED);
+        SyntheticSets.write(data, SyntheticSets.CALIB, calib, SyntheticSets.DEFAULT_SEED);
         for (SyntheticSets.Split split : List.of(SyntheticSets.FIT, SyntheticSets.ID_TEST, SyntheticSets.NEAR_OOD, SyntheticSets.FAR_OOD))
             SyntheticSets.write(data, split, count, SyntheticSets.DEFAULT_SEED);
     }

@@ -33,12 +33,17 @@ class DemoCommandTest {
     void optionsAreCheckedWithAMessageSayingWhatToDo(@TempDir Path dir) {
         String out = dir.toString();
         usage("--id is needed too", "demo", "--out", out, "--model", "m.safetensors", "--ood", "x=" + out);
-        usage("--count must be a positive whole number", "demo", "--out", out, "--count", "0");
+        usage("--count must be a whole number from 1 to", "demo", "--out", out, "--count", "0");
+        usage("--count 24 leaves 24 fit images, and the demo model (128 features, 8 classes) needs more for mds 136, rmds 136, knn 50, vim 128",
+                "demo", "--out", out, "--count", "24");
+        usage("--limit 100 leaves 100 fit images", "demo", "--out", out, "--limit", "100", "--scores", "msp,mds");
         usage("--generate-only and --count are for the generated demo sets", "demo", "--out", out, "--model", "m", "--id", out,
                 "--ood", "x=" + out, "--count", "5");
         usage("--calib goes with --model, --id and --ood", "demo", "--out", out, "--calib", out);
         usage("unexpected arguments", "demo", "--out", out, "extra");
-        usage("unknown precision 'w3a3'", "demo", "--out", out, "--count", "4", "--precisions", "fp32,w3a3");
+        usage("--precisions: unknown value 'w3a3'", "demo", "--out", out, "--count", "4", "--scores", "msp", "--precisions", "fp32,w3a3");
+        usage("--batch must be", "demo", "--out", out, "--count", "4", "--scores", "msp", "--batch", "0");
+        assertTrue(!Files.exists(dir.resolve("data")), "nothing is generated when an option is wrong");
     }
 
     private static void usage(String message, String... args) {

@@ -42,7 +42,8 @@ class DemoModelTest {
             samples.add(Sample.unlabelled(file));
         }
         LoadedModel model = ModelLoader.load(DemoCommand.embeddedModel(dir.resolve("model")).toString(), ModelLoader.Hints.NONE);
-        assertEquals(8, model.definition().config().numClasses());
+        assertEquals(DemoCommand.CLASSES, model.definition().config().numClasses());
+        assertEquals(DemoCommand.FEATURES, model.definition().config().embedDim(), "DemoCommand.FEATURES is the model's width");
         assertTrue(Files.size(dir.resolve("model/model.safetensors")) <= 5 << 20, "the embedded weights stay within 5 MB");
         List<float[]> logits = new ArrayList<>();
         try (CpuBackend cpu = new CpuBackend(2); Classifier c = new Classifier(model, cpu)) {
