@@ -24,7 +24,7 @@ class DemoCommandTest {
             assertTrue(figures.anyMatch(f -> f.toString().endsWith(".png")), "figures written");
         }
         assertTrue(run.out().contains("| model | precision | images | top-1 % |"), "the ID table is printed\n" + run);
-        assertTrue(run.out().contains("| vit_demo_patch16_64.synthetic | w4a4 | energy |"), "the change table is printed\n" + run);
+        assertTrue(run.out().contains("| vit_demo_patch8_64.synthetic | w4a4 | energy |"), "the change table is printed\n" + run);
         assertTrue(run.out().contains("report (with AUROC") && run.out().contains(report.toAbsolutePath().normalize().toString()), run.toString());
         assertTrue(run.out().contains("figures: "), run.toString());
     }
