@@ -70,7 +70,8 @@ final class DemoCommand implements Command {
         o.addOption(Option.builder("o").longOpt("out").hasArg().argName("DIR")
                 .desc("output folder (default qvit-demo): data/ the generated images, model/ the embedded model, study/ the study").build());
         o.addOption(Option.builder().longOpt("count").hasArg().argName("N")
-                .desc("images in each generated set (fit, id, near-ood, far-ood; default " + DEFAULT_COUNT + ")").build());
+                .desc("images in each generated set (fit, id, near-ood, far-ood; default " + DEFAULT_COUNT + "); mds and rmds need "
+                        + (FEATURES + CLASSES) + " or more, vim " + FEATURES + ", knn " + ScoreSettings.DEFAULTS.knnK()).build());
         o.addOption(Option.builder().longOpt("generate-only")
                 .desc("only write the generated sets, the training split (" + TRAIN_COUNT + " images) included, under --out/data").build());
         return o;
