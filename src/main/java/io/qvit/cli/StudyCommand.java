@@ -69,15 +69,12 @@ final class StudyCommand implements Command {
     @Override
     public int run(CommandLine line) throws ParseException {
         if (!line.getArgList().isEmpty()) throw new ParseException("unexpected arguments " + line.getArgList() + "; sets go in --id and --ood");
-        int limit = CliOptions.intInRange(line, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-        int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
-        CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
+        Settings settings = Settings.of(line);
+        int limit = settings.limit();
+        List<String> precisions = settings.precisions();
         Path out = CliOptions.outputFolder(line, "out");
         List<String> models = list(line.getOptionValue("models"), "--models");
         for (String m : models) CliOptions.modelSpec("models", m);
-        List<ScoreKind> scores = CliOptions.named("scores", () -> ScoreKind.parseList(line.getOptionValue("scores", "msp,energy")));
-        QuantOptions.checkCalibration(line);
-        List<String> precisions = precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4"));
         boolean quantized = precisions.stream().anyMatch(p -> !p.equals(StudyPlan.FP32));
         if (line.getOptionValue("calib") == null && (quantized || !line.hasOption("fit")))
             throw new QvitException("--calib LIST_OR_DIR is needed: the images to calibrate on" + (quantized ? "" : " (and the default fit set)"));
@@ -85,12 +82,29 @@ final class StudyCommand implements Command {
         StudyDataset id = new StudyDataset(StudyDataset.ID, images(line.getOptionValue("id"), limit, "--id"));
         StudyDataset fit = new StudyDataset(StudyDataset.FIT,
                 line.hasOption("fit") ? images(line.getOptionValue("fit"), limit, "--fit") : calibration);
-        StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit), scores, out, batch);
-        try (Backend backend = device.open()) {
+        StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit),
+                settings.scores(), out, settings.batch());
+        try (Backend backend = settings.device().open()) {
             if (!(backend instanceof CpuBackend cpu)) throw new QvitException("qvit study runs on the CPU backend; use --device cpu");
             Study.run(plan, cpu, new Progress());
         }
         return Main.OK;
+    }
+
+    /**
+     * The values of the options that name no files (--limit, --batch, --device, --threads, --scores,
+     * --calib-count, --calib-seed, --precisions), checked; {@code qvit demo} checks them this way
+     * before it generates its images. (--calib, when given, must exist.)
+     */
+    record Settings(int limit, int batch, CliOptions.DeviceChoice device, List<ScoreKind> scores, List<String> precisions) {
+        static Settings of(CommandLine line) {
+            int limit = CliOptions.intInRange(line, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+            int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
+            CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
+            List<ScoreKind> scores = CliOptions.named("scores", () -> ScoreKind.parseList(line.getOptionValue("scores", "msp,energy")));
+            QuantOptions.checkCalibration(line);
+            return new Settings(limit, batch, device, scores, StudyCommand.precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4")));
+        }
     }
 
     private static List<String> precisions(String value) {

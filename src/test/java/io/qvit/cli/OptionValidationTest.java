@@ -125,6 +125,31 @@ class OptionValidationTest {
         add(c, "study", "limit", study, "0", "x");
         add(c, "study", "device", study, "tpu", "cuda");
         add(c, "study", "threads", study, "0", "x");
+
+        // the demo's generated sets: every value is checked before an image is generated
+        List<String> demo = List.of("--out", tmp.resolve("demo").toString(), "--count", "8", "--scores", "msp");
+        List<String> demoOwn = List.of("--model", model, "--id", images, "--ood", "set=" + images, "--calib", images, "--out", tmp.resolve("demo-own").toString(),
+                "--precisions", "fp32", "--limit", "1");
+        add(c, "demo", "out", demo, aFile, tmp.resolve("no").resolve("deeper").toString());
+        add(c, "demo", "count", demo, "0", "x", "2000000");
+        add(c, "demo", "count", List.of("--out", tmp.resolve("demo").toString()), "24"); // too few fit images for mds, vim, knn
+        // a flag has no value to get wrong, only company: --generate-only followed by --model (and the model, --id, --ood)
+        add(c, "demo", "generate-only", List.of(model, "--id", images, "--ood", "set=" + images), "--model");
+        add(c, "demo", "precisions", demo, "w3a3", "fp32,");
+        add(c, "demo", "scores", demo, "bogus", "msp,msp", "msp,");
+        add(c, "demo", "batch", demo, "0", "x");
+        add(c, "demo", "limit", demo, "0", "x");
+        add(c, "demo", "calib-count", demo, "0", "x");
+        add(c, "demo", "calib-seed", demo, "x");
+        add(c, "demo", "device", demo, "tpu", "cuda");
+        add(c, "demo", "threads", demo, "0", "x");
+        add(c, "demo", "calib", demo, tmp.toString()); // the demo generates its own
+        add(c, "demo", "fit", demo, tmp.toString());
+        add(c, "demo", "model", without(demoOwn, "--model"), noFile, "hf:");
+        add(c, "demo", "id", demoOwn, noFile);
+        add(c, "demo", "ood", demoOwn, "noequals", "set=" + noFile);
+        add(c, "demo", "calib", demoOwn, noFile);
+        add(c, "demo", "fit", demoOwn, noFile);
         return c;
     }
 
