@@ -148,10 +148,6 @@ final class CliOptions {
 
     /** Runs a library check, prefixing its message with the option it checked. */
     static <T> T named(String option, Supplier<T> check) {
-        try {
-            return check.get();
-        } catch (QvitException e) {
-            throw new QvitException("--" + option + ": " + e.getMessage(), e);
-        }
+        return QvitException.withContext("--" + option, check);
     }
 }

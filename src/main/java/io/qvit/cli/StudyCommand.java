@@ -129,12 +129,8 @@ final class StudyCommand implements Command {
 
     private static List<Sample> images(String arg, int limit, String option) {
         CliOptions.existingPath(option.substring(2), arg);
-        try {
-            List<Sample> all = Datasets.fromArguments(List.of(arg));
-            return all.subList(0, Math.min(limit, all.size()));
-        } catch (QvitException e) {
-            throw new QvitException(option + ": " + e.getMessage(), e);
-        }
+        List<Sample> all = QvitException.withContext(option, () -> Datasets.fromArguments(List.of(arg)));
+        return all.subList(0, Math.min(limit, all.size()));
     }
 
     /** A comma-separated list without empty items. */

@@ -96,11 +96,7 @@ public final class HfConfig {
 
     /** VitConfig checks its numbers but cannot know which file they came from. */
     private VitConfig checked(Supplier<VitConfig> make) {
-        try {
-            return make.get();
-        } catch (QvitException e) {
-            throw new QvitException(file + ": " + e.getMessage(), e);
-        }
+        return QvitException.withContext(file.toString(), make);
     }
 
     private static int[] shapeOf(Map<String, WeightTensor> t, String name, String where) {

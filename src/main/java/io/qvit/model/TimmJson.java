@@ -23,11 +23,7 @@ final class TimmJson {
                 floats(require(cfg, "std", where), 3, "std", where),
                 integer(cfg, "num_classes", 1000, where));
         // Checked here, where the file is known: every command needs the preprocessing.
-        try {
-            pre.preprocessing();
-        } catch (QvitException e) {
-            throw new QvitException(where + ": " + e.getMessage(), e);
-        }
+        QvitException.withContext(where, pre::preprocessing);
         return pre;
     }
 
