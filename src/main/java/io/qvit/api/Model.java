@@ -9,7 +9,6 @@ import io.qvit.data.ImageDecoder;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelDefinition;
-import io.qvit.model.ModelWeights;
 import io.qvit.ood.ClassifierHead;
 import io.qvit.quant.model.CalibratedModel;
 import io.qvit.quant.model.CalibrationImages;
@@ -26,8 +25,8 @@ import java.util.Map;
 
 /**
  * A Vision Transformer ready to run: float32 weights, a quantized model calibrated in memory (run
- * as a fake-quant simulation: quantize, then dequantize in float), or a converted model (packed
- * codes, run with integer matrix products). Made by {@link Qvit#load}, {@link #quantize} and
+ * as the fake-quant simulation, which computes the integer path's logits in float arithmetic), or
+ * a converted model (packed codes, run with integer matrix products). Made by {@link Qvit#load}, {@link #quantize} and
  * {@link #convert}; run through a {@link Session} from {@link #openSession}.
  *
  * <p>Immutable and thread-safe: share one model between threads and open a session per thread.
@@ -84,7 +83,7 @@ public final class Model {
         notes.put("source", source.source().getFileName().toString());
         notes.put("calibration", "the first images of " + calibration);
         QuantizedModelFile.write(out, definition, q, notes);
-        return converted(QuantizedModelFile.read(out));
+        return new Model(definition, precision, null, null, q); // what the file holds, bit for bit (qvit convert's tests)
     }
 
     /** Opens a session with {@link SessionOptions#DEFAULTS}. */
@@ -148,9 +147,7 @@ public final class Model {
      * converted model, whose head is stored as integer codes.
      */
     ClassifierHead head() {
-        if (loaded == null) return null;
-        ModelWeights w = loaded.weights();
-        return new ClassifierHead(w.get("head.weight").rows(), w.get("head.bias").data().clone());
+        return loaded == null ? null : ClassifierHead.of(loaded.weights());
     }
 
     private CalibratedModel calibrate(Precision precision, List<Path> calibration) {

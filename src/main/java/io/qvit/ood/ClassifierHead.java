@@ -1,5 +1,7 @@
 package io.qvit.ood;
 
+import io.qvit.model.ModelWeights;
+
 /**
  * The model's final linear layer, {@code logits = W·x + b}: weight {@code [C][D]} row-major as in
  * timm's {@code head.weight}, bias {@code [C]}. Checked on construction: rectangular and finite.
@@ -12,6 +14,11 @@ public record ClassifierHead(float[][] weight, float[] bias) {
                     + weight.length + " rows; pass the bias of the same head (" + weight.length + " classes, input dimension " + d + ")");
         }
         InputChecks.finite("head bias", bias);
+    }
+
+    /** timm's {@code head} of a model's weights (for a distilled DeiT, the class token's head). */
+    public static ClassifierHead of(ModelWeights weights) {
+        return new ClassifierHead(weights.get("head.weight").rows(), weights.get("head.bias").data().clone());
     }
 
     public int classes() {

@@ -1,7 +1,6 @@
 package io.qvit.study;
 
 import io.qvit.model.LoadedModel;
-import io.qvit.model.ModelWeights;
 import io.qvit.ood.ClassifierHead;
 
 /**
@@ -15,9 +14,7 @@ import io.qvit.ood.ClassifierHead;
  */
 public record StudyModel(String name, ClassifierHead head) {
     static StudyModel of(LoadedModel loaded) {
-        ModelWeights w = loaded.weights();
-        return new StudyModel(folderName(loaded.definition().name()),
-                new ClassifierHead(w.get("head.weight").rows(), w.get("head.bias").data().clone()));
+        return new StudyModel(folderName(loaded.definition().name()), ClassifierHead.of(loaded.weights()));
     }
 
     /** The model's name with anything but letters, digits, '.', '_' and '-' replaced by '_'. */
