@@ -36,9 +36,8 @@ public final class ActivationSmoothing {
      *
      * @param transform the division by s (none when smoothing did not help), and whether a rotation follows
      * @param range     the per-tensor range of the transformed x, or null when x is quantized per token
-     * @param alpha     the strength chosen, or 0 for none
      */
-    public record Result(InputTransform transform, Ranges range, float alpha) {}
+    public record Result(InputTransform transform, Ranges range) {}
 
     private ActivationSmoothing() {}
 
@@ -60,14 +59,13 @@ public final class ActivationSmoothing {
         // rotation only with per-token ranges: a calibrated range would need the rotated channels' ranges
         for (boolean rotated : perToken ? new boolean[] {false, true} : new boolean[] {false}) {
             for (int a = -1; a < ALPHAS.length; a++) {
-                float alpha = a < 0 ? 0f : ALPHAS[a];
-                InputTransform t = new InputTransform(a < 0 ? null : factors(channels, weightMax, alpha), rotated, k);
+                InputTransform t = new InputTransform(a < 0 ? null : factors(channels, weightMax, ALPHAS[a]), rotated, k);
                 float[] seen = t.apply(rows);
                 Ranges range = perToken ? null : range(t, seen, channels, activations);
                 double e = error(seen, range, n, t.applyToWeight(weight, outputs), outputs, reference, activations, weights, backend);
                 if (e < bestError) {
                     bestError = e;
-                    best = new Result(t, range, alpha);
+                    best = new Result(t, range);
                 }
             }
         }

@@ -21,13 +21,15 @@ public record InputTransform(float[] divisors, boolean rotated, int k) {
 
     /** What the quantizer sees of x {@code [rows, k]}, in a new array. */
     public float[] apply(float[] x) {
-        float[] d = divisors == null ? x.clone() : ActivationSmoothing.divideColumns(x, divisors);
-        return rotated ? HadamardRotation.rotateRows(d, k) : d;
+        if (identity()) return x.clone();
+        float[] d = divisors == null ? x : ActivationSmoothing.divideColumns(x, divisors);
+        return rotated ? HadamardRotation.rotateRows(d, k) : d; // each makes a new array
     }
 
     /** The layer's weight {@code [outputs, k]} that goes with the transformed input, in a new array. */
     public float[] applyToWeight(float[] w, int outputs) {
-        float[] scaled = divisors == null ? w.clone() : ActivationSmoothing.scaleColumns(w, outputs, divisors);
+        if (identity()) return w.clone();
+        float[] scaled = divisors == null ? w : ActivationSmoothing.scaleColumns(w, outputs, divisors);
         return rotated ? HadamardRotation.rotateRows(scaled, k) : scaled;
     }
 }
