@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +85,15 @@ class ConvertCommandTest {
         Path out = dir.resolve("deit_w4a8.safetensors");
         try (CpuBackend cpu = new CpuBackend()) {
             QuantizedModel calibrated = QuantizedModel.pack(Calibrator.calibrate(loaded, QuantConfig.preset("w4a8"), samples, cpu));
-            // every kind of input transform, whatever the search chose: divisors and a rotation, a rotation alone
+            // every kind of input transform, whatever the search chose: divisors and a rotation, a rotation alone, divisors alone
             int hidden = calibrated.packed().get(WeightLayer.FC2.module(0) + ".weight").codes().k();
             float[] divisors = new float[hidden];
             for (int c = 0; c < hidden; c++) divisors[c] = 0.5f + c % 7;
             Map<ActivationKey, InputTransform> transforms = new HashMap<>(calibrated.transforms());
             transforms.put(new ActivationKey(0, Site.FC2_INPUT), new InputTransform(divisors, true, hidden));
             transforms.put(new ActivationKey(1, Site.FC2_INPUT), new InputTransform(null, true, hidden));
+            transforms.put(new ActivationKey(1, Site.PROJ_INPUT), new InputTransform(Arrays.copyOf(divisors, calibrated.config().embedDim()),
+                    false, calibrated.config().embedDim()));
             QuantizedModel packed = new QuantizedModel(calibrated.config(), calibrated.quant(), calibrated.floats(), calibrated.packed(),
                     calibrated.activationParams(), calibrated.softmaxScales(), transforms);
             QuantizedModelFile.write(out, loaded.definition(), packed, Map.of());

@@ -7,9 +7,9 @@ import io.qvit.quant.reparam.InputTransform;
 import java.util.Map;
 
 /**
- * Everything a quantized forward needs, fixed by calibration: the fp32 weights after the LayerNorm
- * reparameterisation (not yet quantized), the per-channel params of every quantized weight by
- * timm name, the per-tensor params of every uniformly quantized activation, and the log-sqrt(2)
+ * Everything a quantized forward needs, fixed by calibration: the fp32 weights with the rotations
+ * and smoothing divisors folded in (not yet quantized), the per-channel params of every quantized
+ * weight by timm name, the per-tensor params of every statically ranged activation, the log-sqrt(2)
  * scale of every block's probabilities, and the input transforms of the layers that have them
  * ({@link InputTransform}: smoothing divisors and a rotation, applied by the forward before
  * quantizing; the weights already hold the inverse). Tensors left in float have no entry. The maps are

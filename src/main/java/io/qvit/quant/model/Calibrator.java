@@ -20,11 +20,9 @@ import io.qvit.quant.Ranges;
 import io.qvit.quant.SearchObserver;
 import io.qvit.quant.reparam.ActivationSmoothing;
 import io.qvit.quant.reparam.AttentionRotation;
-import io.qvit.quant.reparam.ChannelQuantRange;
 import io.qvit.quant.reparam.InputTransform;
 import io.qvit.quant.reparam.LayerNormReparameterizer;
 import io.qvit.quant.reparam.NormSite;
-import io.qvit.quant.reparam.TensorQuantRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -36,35 +34,36 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Post-training calibration in the manner of RepQ-ViT. The fp32 model runs over the calibration
- * images with an observer on every quantized activation; then
+ * Post-training calibration. With Q, K and V quantized, each head's Q, K and V are first rotated
+ * in the weights ({@link AttentionRotation}). The fp32 model then runs over the calibration images
+ * once, observing every quantized activation; then
  * <ul>
- *   <li>post-LayerNorm activations: a clipping search per channel, reparameterised to per-tensor
- *       params (which changes norm1/qkv and norm2/fc1 weights, so weights are ranged after it);</li>
- *   <li>other uniform activations: a clipping search over the whole tensor;</li>
+ *   <li>the linear layers' per-row-ranged inputs (qkv, proj, fc1, fc2, the head): the
+ *       {@link InputTransform} (SmoothQuant divisors, a Walsh-Hadamard rotation) that least disturbs
+ *       the layer's quantized output; for qkv and fc1 the divisors are folded into the LayerNorm
+ *       before them ({@link LayerNormReparameterizer}), so only the rotation runs online;</li>
+ *   <li>the statically ranged activations (the patch input, V): RepQ-ViT's clipping search over the
+ *       whole tensor;</li>
  *   <li>probabilities: the log-sqrt(2) scale is their maximum (RepQ-ViT's choice);</li>
- *   <li>weights: a clipping search per output channel, symmetric.</li>
+ *   <li>weights, after all of the above changed them: a clipping search per output channel, symmetric.</li>
  * </ul>
- * Before any of it, with Q, K and V quantized, each head's Q, K and V are rotated in the weights
- * ({@link AttentionRotation}); after it, the per-row-ranged inputs of fc2, proj and the head get the
- * {@link InputTransform} (smoothing, rotation) that least disturbs their layer's output.
- * Every activation is observed in the fp32 model, in one pass.
  */
 public final class Calibrator {
     public static final int DEFAULT_IMAGES = 32;
     /** Values kept per tensor (or per channel) for the clipping search; more only slows it. */
-    private static final int TENSOR_SAMPLES = 1 << 16, CHANNEL_SAMPLES = 4096;
+    private static final int TENSOR_SAMPLES = 1 << 16;
     private static final int BATCH = 8;
     /** Rows of a transformed input kept for the transform search (all of the head's: one or two an image). */
     private static final int SMOOTHING_ROWS = 2048;
     /**
-     * The per-row-ranged layer inputs whose {@link InputTransform} is searched: fc2's (the GELU output,
-     * with the outlier channels), proj's and the head's. ViT-Tiny w4a4, top-1 on all 1000 images of
-     * imagenet-samples: 48.1% with fc2's smoothing alone, 59.0% with these transforms and
-     * {@link AttentionRotation}. (Also tried, not kept: a searched clip of each row's range, 58.3%;
-     * clipping Q's and K's rows by their own reconstruction error, 1.3 points lower on 300 images.)
+     * The layer inputs whose {@link InputTransform} is searched: every linear layer's but the patch
+     * embedding's. ViT-Tiny w4a4, top-1 on all 1000 images of imagenet-samples: 48.1% with fc2's
+     * smoothing alone, 59.0% with fc2's, proj's and the head's transforms and {@link AttentionRotation},
+     * 65.5% with qkv's and fc1's too (quantized per row, where they had RepQ-ViT's static range).
+     * (Also tried, not kept: a searched clip of each row's range, 58.3%; clipping Q's and K's rows by
+     * their own reconstruction error, 1.3 points lower on 300 images.)
      */
-    private static final Set<Site> TRANSFORMED = EnumSet.of(Site.FC2_INPUT, Site.PROJ_INPUT, Site.HEAD_INPUT);
+    private static final Set<Site> TRANSFORMED = EnumSet.of(Site.QKV_INPUT, Site.PROJ_INPUT, Site.FC1_INPUT, Site.FC2_INPUT, Site.HEAD_INPUT);
     private static final long SEED = 20231;
 
     private Calibrator() {}
@@ -90,66 +89,54 @@ public final class Calibrator {
         observe(cfg, weights, quant, images, count, backend, observers, smoothed);
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
         Map<ActivationKey, Float> softmax = new HashMap<>();
-        Map<NormSite, ChannelQuantRange> perChannel = new LinkedHashMap<>();
-        Map<NormSite, ActivationKey> siteKeys = new HashMap<>();
         for (Map.Entry<ActivationKey, RangeObserver> e : observers.entrySet()) {
             ActivationKey key = e.getKey();
             Ranges ranges = e.getValue().ranges();
-            if (key.site() == Site.PROBS) {
-                softmax.put(key, Math.max(ranges.hi()[0], QuantRules.MIN_SCALE));
-            } else if (key.site().postLayerNorm()) {
-                QuantParams p = QuantParams.fromRanges(key.site().format(quant), Granularity.PER_CHANNEL, ranges);
-                float[] zeros = new float[p.groups()];
-                for (int c = 0; c < zeros.length; c++) zeros[c] = p.zeroPoints()[c];
-                NormSite site = new NormSite(key.block(), key.site() == Site.QKV_INPUT ? NormSite.Norm.NORM1 : NormSite.Norm.NORM2);
-                perChannel.put(site, new ChannelQuantRange(p.scales(), zeros));
-                siteKeys.put(site, key);
-            } else {
-                activations.put(key, QuantParams.fromRanges(key.site().format(quant), Granularity.PER_TENSOR, ranges));
-            }
-        }
-        ModelWeights reparameterised = weights;
-        if (!perChannel.isEmpty()) {
-            LayerNormReparameterizer.Result r = LayerNormReparameterizer.apply(cfg, weights, perChannel);
-            reparameterised = r.weights();
-            for (Map.Entry<NormSite, TensorQuantRange> e : r.ranges().entrySet()) {
-                ActivationKey key = siteKeys.get(e.getKey());
-                activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR,
-                        new float[] {e.getValue().scale()}, new int[] {e.getValue().zeroPoint()}));
-            }
+            if (key.site() == Site.PROBS) softmax.put(key, Math.max(ranges.hi()[0], QuantRules.MIN_SCALE));
+            else activations.put(key, QuantParams.fromRanges(key.site().format(quant), Granularity.PER_TENSOR, ranges));
         }
         Map<ActivationKey, InputTransform> transforms = new HashMap<>();
-        if (!smoothed.isEmpty()) reparameterised = smooth(quant, reparameterised, smoothed, activations, transforms, backend);
-        return new CalibratedModel(cfg, quant, reparameterised, weightParams(cfg, reparameterised, quant), activations, softmax, transforms);
+        ModelWeights transformed = smoothed.isEmpty() ? weights : transform(cfg, quant, weights, smoothed, transforms, backend);
+        return new CalibratedModel(cfg, quant, transformed, weightParams(cfg, transformed, quant), activations, softmax, transforms);
     }
 
     /**
      * The {@link #TRANSFORMED} inputs: {@link ActivationSmoothing}'s search per layer; returns the
-     * weights of the layers that read them, transformed to match (columns scaled, rows rotated).
+     * weights transformed to match: post-LayerNorm divisors folded into the LayerNorm and the next
+     * layer's columns, other divisors into the reading layers' columns, rotations into their rows.
      */
-    private static ModelWeights smooth(QuantConfig quant, ModelWeights weights, Map<ActivationKey, RowSample> samples,
-                                       Map<ActivationKey, QuantParams> activations, Map<ActivationKey, InputTransform> transforms,
-                                       CpuBackend backend) {
-        Map<String, float[]> replaced = new HashMap<>();
+    private static ModelWeights transform(VitConfig cfg, QuantConfig quant, ModelWeights weights, Map<ActivationKey, RowSample> samples,
+                                          Map<ActivationKey, InputTransform> transforms, CpuBackend backend) {
+        Map<NormSite, float[]> folded = new HashMap<>();
+        Map<ActivationKey, List<String>> readers = new HashMap<>();
         for (Map.Entry<ActivationKey, RowSample> e : samples.entrySet()) {
             ActivationKey key = e.getKey();
-            List<String> readers = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (WeightLayer l : WeightLayer.values())
-                if (l.input() == key.site() && weights.has(l.module(key.block()) + ".weight")) readers.add(l.module(key.block()) + ".weight");
-            String name = readers.get(0); // the head's search stands for head_dist's too: both read the final norm's tokens
+                if (l.input() == key.site() && weights.has(l.module(key.block()) + ".weight")) names.add(l.module(key.block()) + ".weight");
+            String name = names.get(0); // the head's search stands for head_dist's too: both read the final norm's tokens
             int weightBits = WeightLayer.bits(name, quant);
             QuantFormat weightFormat = QuantConfig.isFloat(weightBits) ? null : QuantFormat.symmetric(weightBits);
             ModelWeights.Param w = weights.get(name);
-            QuantFormat format = key.site().format(quant);
-            ActivationSmoothing.Result r = ActivationSmoothing.search(e.getValue().rows(), e.getValue().channels(), w.data(),
-                    w.shape()[0], format, key.site().dynamic(), weightFormat, backend);
-            if (!key.site().dynamic()) activations.put(key, QuantParams.fromRanges(format, Granularity.PER_TENSOR, r.range()));
-            InputTransform t = r.transform();
+            InputTransform t = ActivationSmoothing.search(e.getValue().rows(), e.getValue().channels(), w.data(),
+                    w.shape()[0], key.site().format(quant), weightFormat, backend);
+            if (key.site().postLayerNorm() && t.divisors() != null) {
+                folded.put(new NormSite(key.block(), key.site() == Site.QKV_INPUT ? NormSite.Norm.NORM1 : NormSite.Norm.NORM2), t.divisors());
+                t = new InputTransform(null, t.rotated(), t.k());
+            }
             if (t.identity()) continue;
             transforms.put(key, t);
-            for (String reader : readers) replaced.put(reader, t.applyToWeight(weights.get(reader).data(), weights.get(reader).shape()[0]));
+            readers.put(key, names);
         }
-        return weights.withParams(replaced);
+        ModelWeights reparameterised = LayerNormReparameterizer.apply(cfg, weights, folded);
+        Map<String, float[]> replaced = new HashMap<>();
+        transforms.forEach((key, t) -> {
+            for (String reader : readers.get(key)) {
+                ModelWeights.Param w = reparameterised.get(reader);
+                replaced.put(reader, t.applyToWeight(w.data(), w.shape()[0]));
+            }
+        });
+        return reparameterised.withParams(replaced);
     }
 
     private static void observe(VitConfig cfg, ModelWeights weights, QuantConfig quant, float[] images, int count,
@@ -165,8 +152,7 @@ public final class Calibrator {
                 return x;
             }
             if (key.site().dynamic()) return x; // ranged per row as it runs
-            RangeObserver o = observers.computeIfAbsent(key, k -> observer(k.site(), bits, cols));
-            o.observe(key.toString(), key.site().postLayerNorm() ? transpose(x, cols) : x);
+            observers.computeIfAbsent(key, k -> observer(k.site(), bits)).observe(key.toString(), x);
             return x;
         };
         int len = images.length / count;
@@ -179,19 +165,9 @@ public final class Calibrator {
         }
     }
 
-    private static RangeObserver observer(Site site, int bits, int cols) {
+    private static RangeObserver observer(Site site, int bits) {
         if (site == Site.PROBS) return new MinMaxObserver(1);
-        ClippingSearch search = new ClippingSearch(QuantFormat.asymmetric(bits));
-        return site.postLayerNorm() ? new SearchObserver(cols, search, CHANNEL_SAMPLES, SEED) : new SearchObserver(1, search, TENSOR_SAMPLES, SEED);
-    }
-
-    /** {@code [rows, cols]} to {@code [cols, rows]}: observers group contiguous rows, channels are columns. */
-    private static float[] transpose(float[] x, int cols) {
-        int rows = x.length / cols;
-        float[] t = new float[x.length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t[c * rows + r] = x[r * cols + c];
-        return t;
+        return new SearchObserver(1, new ClippingSearch(QuantFormat.asymmetric(bits)), TENSOR_SAMPLES, SEED);
     }
 
     private static Map<String, QuantParams> weightParams(VitConfig cfg, ModelWeights weights, QuantConfig quant) {

@@ -13,8 +13,8 @@ import io.qvit.quant.reparam.InputTransform;
 
 /**
  * Integer execution of a {@link QuantizedModel}, the CPU reference of the kernels: each layer's input
- * goes through its {@link InputTransform} (fc2's: smoothing divisors, a rotation), is quantized to codes (per tensor, or per row for
- * {@link Site#dynamic()} sites), multiplied with the
+ * goes through its {@link InputTransform} (smoothing divisors, a rotation), is quantized to codes (per
+ * row for {@link Site#dynamic()} sites, per tensor for the patch input), multiplied with the
  * weight codes with exact zero-point correction ({@link CodeProducts}: int32 sums of packed codes, or
  * the same sums from the float GEMM), and scaled back with the bias added in the float epilogue
  * ({@link IntGemm#epilogue}). The attention core is {@link IntegerAttention}.

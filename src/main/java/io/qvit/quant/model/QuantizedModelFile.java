@@ -30,8 +30,8 @@ import java.util.Map;
  *       codes ({@link io.qvit.quant.Int4Packing} at 2 to 4 bits, one byte a code at 5 to 8, signed
  *       codes in two's complement), with F32 {@code NAME.scale} and {@code NAME.zero_point} {@code [rows]};</li>
  *   <li>every other parameter as F32 under timm's name and shape;</li>
- *   <li>each quantized activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
- *       {@code blocks.3.fc2_input}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
+ *   <li>each statically ranged activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
+ *       {@code blocks.3.v}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
  *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone;</li>
  *   <li>each layer input's {@link InputTransform}: smoothing divisors as F32 {@code act.KEY.divisor}
  *       {@code [K]}, and a rotation ({@link io.qvit.quant.reparam.HadamardRotation}) as F32
@@ -43,7 +43,8 @@ import java.util.Map;
  * for bit.
  */
 public final class QuantizedModelFile {
-    public static final String FORMAT = "qvit-quantized-vit-2";
+    /** 3: qkv's and fc1's inputs are ranged per row and may be rotated (in 2 they had a static range). */
+    public static final String FORMAT = "qvit-quantized-vit-3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a converted file holds. */
@@ -157,7 +158,7 @@ public final class QuantizedModelFile {
         return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, transforms(file, t));
     }
 
-    /** The input transforms: a key's divisors, its rotation, or both (fc2's input is dynamic: no act.KEY.scale). */
+    /** The input transforms: a key's divisors, its rotation, or both (layer inputs are dynamic: no act.KEY.scale). */
     private static Map<ActivationKey, InputTransform> transforms(Path file, Map<String, WeightTensor> t) {
         Map<ActivationKey, InputTransform> transforms = new HashMap<>();
         for (String name : t.keySet()) {

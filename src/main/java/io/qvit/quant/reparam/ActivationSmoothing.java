@@ -11,61 +11,49 @@ import io.qvit.quant.UniformQuantizer;
 
 /**
  * SmoothQuant's migration (Xiao et al., ICML 2023) of an activation's outlier channels into the
- * next layer's weights, for an input no LayerNorm precedes (the GELU output, fc2's input): per
- * input channel c, {@code y = W x = (W diag(s)) (x / s)}, so the quantizer sees {@code x / s} (one
- * fp32 division per element, which a kernel fuses into the producing layer's epilogue) and the
- * weight's columns are multiplied by s before they are quantized. With {@code m[c] = max|x[:, c]|}
+ * next layer's weights: per input channel c, {@code y = W x = (W diag(s)) (x / s)}, so the
+ * quantizer sees {@code x / s} and the weight's columns are multiplied by s before they are
+ * quantized. After a LayerNorm the division is folded into its affine parameters
+ * ({@link LayerNormReparameterizer}); elsewhere it is one fp32 division per element, which a kernel
+ * fuses into the producing layer's epilogue. With {@code m[c] = max|x[:, c]|}
  * and {@code w[c] = max|W[:, c]|}, SmoothQuant's factors are {@code s = m^α / w^(1-α)}.
  *
  * <p>ViTs trained on ImageNet-21k have a few GELU channels whose values reach 50 to 100 times the
- * rest on a few tokens; one per-tensor scale then leaves the other channels one or two codes. The
- * migration strength α is searched per layer, "none" (s = 1) included, and for inputs quantized per
- * row each α also followed by a {@link HadamardRotation} of {@code x / s} (which spreads what
- * outliers remain over their block); the choice is the candidate with the least error of the
- * layer's output {@code fq(T(x)) · fq(T(W))^T} against {@code x · W^T} on a sample of calibration
- * rows, each candidate with its own clipping search of both quantizers ({@link InputTransform} T).
+ * rest on a few tokens. The migration strength α is searched per layer, "none" (s = 1) included,
+ * each α with and without a {@link HadamardRotation} of {@code x / s} (which spreads what outliers
+ * remain over their block); the choice is the candidate with the least error of the layer's output
+ * {@code fq(T(x)) · fq(T(W))^T} against {@code x · W^T} on a sample of calibration rows, x
+ * quantized per row with each row's min-max range, W per output row with a clipping search
+ * ({@link InputTransform} T).
  */
 public final class ActivationSmoothing {
     /** The migration strengths tried besides no smoothing. */
     static final float[] ALPHAS = {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
-    /** Values of x / s the clipping search sees (evenly strided over the sampled rows). */
-    private static final int SEARCH_VALUES = 1 << 16;
-
-    /**
-     * The chosen transform.
-     *
-     * @param transform the division by s (none when smoothing did not help), and whether a rotation follows
-     * @param range     the per-tensor range of the transformed x, or null when x is quantized per token
-     */
-    public record Result(InputTransform transform, Ranges range) {}
-
     private ActivationSmoothing() {}
 
     /**
+     * The chosen transform: a division by s (none when smoothing did not help), and whether a rotation follows.
+     *
      * @param rows        sampled rows of x, {@code [n, k]} row-major
      * @param channels    min and max of every channel of x over all calibration rows
      * @param weight      the layer's fp32 weight {@code [outputs, k]}
-     * @param activations the activation format
-     * @param perToken    x is quantized per row with the row's min-max range, not with one calibrated range
+     * @param activations the activation format (per row)
      * @param weights     the weight format (per output row), or null for float weights
      */
-    public static Result search(float[] rows, Ranges channels, float[] weight, int outputs, QuantFormat activations,
-                                boolean perToken, QuantFormat weights, CpuBackend backend) {
+    public static InputTransform search(float[] rows, Ranges channels, float[] weight, int outputs, QuantFormat activations,
+                                        QuantFormat weights, CpuBackend backend) {
         int k = channels.groups(), n = rows.length / k;
         float[] reference = multiply(rows, n, k, weight, outputs, backend);
-        Result best = null;
+        InputTransform best = null;
         double bestError = Double.POSITIVE_INFINITY;
         float[] weightMax = columnAbsMax(weight, outputs, k);
-        // rotation only with per-token ranges: a calibrated range would need the rotated channels' ranges
-        for (boolean rotated : perToken ? new boolean[] {false, true} : new boolean[] {false}) {
+        for (boolean rotated : new boolean[] {false, true}) {
             for (int a = -1; a < ALPHAS.length; a++) {
                 InputTransform t = new InputTransform(a < 0 ? null : factors(channels, weightMax, ALPHAS[a]), rotated, k);
-                float[] seen = t.apply(rows);
-                Ranges range = perToken ? null : range(t, seen, channels, activations);
-                double e = error(seen, range, n, t.applyToWeight(weight, outputs), outputs, reference, activations, weights, backend);
+                double e = error(t.apply(rows), n, t.applyToWeight(weight, outputs), outputs, reference, activations, weights, backend);
                 if (e < bestError) {
                     bestError = e;
-                    best = new Result(t, range);
+                    best = t;
                 }
             }
         }
@@ -101,35 +89,14 @@ public final class ActivationSmoothing {
     }
 
     /**
-     * The per-tensor range of x / s: min-max from the channels' exact ranges, then clipping-searched
-     * on the sampled rows already divided by s.
-     */
-    private static Ranges range(InputTransform t, float[] divided, Ranges channels, QuantFormat activations) {
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < t.k(); c++) {
-            float s = t.divisors() == null ? 1f : t.divisors()[c];
-            lo = Math.min(lo, channels.lo()[c] / s);
-            hi = Math.max(hi, channels.hi()[c] / s);
-        }
-        float[] sample = new float[Math.min(divided.length, SEARCH_VALUES)];
-        long step = Math.max(1, divided.length / sample.length);
-        for (int i = 0; i < sample.length; i++) sample[i] = divided[(int) (i * step)];
-        float[][] values = {sample};
-        return new ClippingSearch(activations).search(values, new Ranges(new float[] {lo}, new float[] {hi}));
-    }
-
-    /**
      * The quantized layer's output error (no bias) against the float one, the sum over rows of each
-     * row's squared error relative to its squared norm; divided: the sampled rows divided by the
-     * candidate's divisors.
+     * row's squared error relative to its squared norm; seen: the sampled rows transformed by the
+     * candidate.
      */
-    private static double error(float[] divided, Ranges range, int n, float[] w, int outputs, float[] reference,
+    private static double error(float[] seen, int n, float[] w, int outputs, float[] reference,
                                 QuantFormat activations, QuantFormat weights, CpuBackend backend) {
         String name = "smoothing candidate";
-        QuantParams ap = range == null
-                ? QuantParams.minMax(name, divided, n, activations, Granularity.PER_TOKEN)
-                : QuantParams.fromRanges(activations, Granularity.PER_TENSOR, range);
-        float[] x = new UniformQuantizer(ap).fakeQuant(name, divided);
+        float[] x = new UniformQuantizer(QuantParams.minMax(name, seen, n, activations, Granularity.PER_TOKEN)).fakeQuant(name, seen);
         if (weights != null) {
             QuantParams wp = QuantParams.fromRanges(weights, Granularity.PER_CHANNEL, new ClippingSearch(weights).searchRows(w, outputs));
             w = new UniformQuantizer(wp).fakeQuant(name, w);

@@ -92,11 +92,11 @@ class FakeQuantModelTest {
         try (CpuBackend cpu = new CpuBackend()) {
             CalibratedModel all = Calibrator.calibrate(c, f.model().weights(), QuantConfig.preset("w4a4"), f.input(), f.batch(), cpu);
             assertEquals(2 + 4 * c.depth() + 1, all.weightParams().size(), "patch, 4 per block, head, head_dist");
-            assertEquals(1 + 3 * c.depth(), all.activationParams().size(), "patch input, then qkv and fc1 inputs and V per block: the static sites");
+            assertEquals(1 + c.depth(), all.activationParams().size(), "patch input, then V per block: the static sites");
             for (ActivationKey key : all.activationParams().keySet()) assertFalse(key.site().dynamic(), key + " is ranged per row as it runs");
             assertEquals(c.depth(), all.softmaxScales().size());
             assertEquals(8, all.activationParams().get(ActivationKey.global(Site.PATCH_INPUT)).format().bits());
-            assertEquals(4, all.activationParams().get(new ActivationKey(0, Site.QKV_INPUT)).format().bits());
+            assertEquals(4, all.activationParams().get(new ActivationKey(0, Site.V)).format().bits());
             assertEquals(4, all.weightParams().get("head.weight").format().bits());
             assertEquals(QuantConfig.PATCH_WEIGHT_BITS, all.weightParams().get("patch_embed.proj.weight").format().bits());
 

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The accuracy table: calibrate on the first 32 images of a labels list, evaluate top-1 on all of
- * them and on the rest, for each preset given.
+ * them and on the rest, for each setting given: a preset name, or {@code W,A,ATTENTION,SOFTMAX} bits
+ * (32 for float) for an ablation.
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -30,7 +31,7 @@ public final class QuantAccuracy {
         try (CpuBackend cpu = new CpuBackend()) {
             for (int i = 2; i < args.length; i++) {
                 long start = System.nanoTime();
-                boolean[] correct = correct(model, QuantConfig.preset(args[i]), calib, samples, cpu);
+                boolean[] correct = correct(model, parse(args[i]), calib, samples, cpu);
                 int all = count(correct, 0), rest = count(correct, calib.size());
                 System.out.printf("%-6s %9.2f%% %9.2f%% %8.0f%n", args[i], 100.0 * all / samples.size(),
                         100.0 * rest / (samples.size() - calib.size()), (System.nanoTime() - start) / 1e9);
@@ -53,6 +54,12 @@ public final class QuantAccuracy {
             if (!failures.isEmpty()) throw new IllegalStateException("unreadable images: " + failures);
         }
         return correct;
+    }
+
+    private static QuantConfig parse(String a) {
+        if (!a.contains(",")) return QuantConfig.preset(a);
+        String[] p = a.split(",");
+        return new QuantConfig(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
     }
 
     static int count(boolean[] correct, int from) {
