@@ -95,7 +95,7 @@ class ConvertCommandTest {
             transforms.put(new ActivationKey(1, Site.PROJ_INPUT), new InputTransform(Arrays.copyOf(divisors, calibrated.config().embedDim()),
                     false, calibrated.config().embedDim()));
             QuantizedModel packed = new QuantizedModel(calibrated.config(), calibrated.quant(), calibrated.floats(), calibrated.packed(),
-                    calibrated.activationParams(), calibrated.softmaxScales(), transforms);
+                    calibrated.activationParams(), transforms);
             QuantizedModelFile.write(out, loaded.definition(), packed, Map.of());
             QuantizedModelFile.Contents read = QuantizedModelFile.read(out);
             assertEquals(loaded.definition().name(), read.definition().name());

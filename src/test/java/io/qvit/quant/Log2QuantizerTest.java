@@ -99,4 +99,44 @@ class Log2QuantizerTest {
         }
         assertEquals(q.qmax(), q.quantize("p", new float[] {-0f})[0]);
     }
+
+    /**
+     * Per-row scales on fresh random softmax rows: each row equals the one-scale quantizer at that
+     * row's maximum, the maximum survives exactly (code 0), a row of zeros stays zeros, and NaN is
+     * an error naming the tensor.
+     */
+    @Test
+    void rowsAreQuantizedAtTheirOwnMaximum() {
+        SplittableRandom rnd = TestRandom.random("log2 rows");
+        int rows = 40, cols = 197;
+        float[] p = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            double sharpness = rnd.nextDouble(0, 12); // from nearly uniform rows to nearly one-hot ones
+            double sum = 0;
+            for (int c = 0; c < cols; c++) sum += p[r * cols + c] = (float) Math.exp(sharpness * rnd.nextDouble());
+            for (int c = 0; c < cols; c++) p[r * cols + c] /= (float) sum;
+        }
+        java.util.Arrays.fill(p, 3 * cols, 4 * cols, 0f);
+        for (Base base : Base.values()) {
+            float[] q = Log2Quantizer.fakeQuantRows("blocks.0.probs", p, cols, 4, base);
+            for (int r = 0; r < rows; r++) {
+                float[] row = java.util.Arrays.copyOfRange(p, r * cols, (r + 1) * cols);
+                float scale = Log2Quantizer.rowScale(row);
+                float[] want = new Log2Quantizer(4, base, scale).fakeQuant("row", row);
+                for (int c = 0; c < cols; c++)
+                    if (Float.floatToIntBits(want[c]) != Float.floatToIntBits(q[r * cols + c]))
+                        fail(base + " row " + r + " column " + c + ": " + q[r * cols + c] + ", want " + want[c] + seedNote());
+                if (r == 3) assertEquals(QuantRules.MIN_SCALE, scale);
+                else {
+                    float max = 0;
+                    for (float v : row) max = Math.max(max, v);
+                    assertEquals(max, scale, seedNote());
+                }
+            }
+        }
+        float[] bad = p.clone();
+        bad[5 * cols + 7] = Float.NaN;
+        QvitException e = assertThrows(QvitException.class, () -> Log2Quantizer.fakeQuantRows("blocks.0.probs", bad, cols, 4, Base.SQRT_TWO));
+        assertTrue(e.getMessage().startsWith("tensor 'blocks.0.probs' has NaN/inf values"), e.getMessage());
+    }
 }

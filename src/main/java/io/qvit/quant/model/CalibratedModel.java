@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Everything a quantized forward needs, fixed by calibration: the fp32 weights with the rotations
  * and smoothing divisors folded in (not yet quantized), the per-channel params of every quantized
- * weight by timm name, the per-tensor params of every statically ranged activation, the log-sqrt(2)
- * scale of every block's probabilities, and the input transforms of the layers that have them
+ * weight by timm name, the per-tensor params of every statically ranged activation, and the input
+ * transforms of the layers that have them
  * ({@link InputTransform}: smoothing divisors and a rotation, applied by the forward before
  * quantizing; the weights already hold the inverse). Tensors left in float have no entry. The maps are
  * unmodifiable; the params' arrays are shared, not to be written.
@@ -18,7 +18,6 @@ import java.util.Map;
 public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights weights,
                               Map<String, QuantParams> weightParams,
                               Map<ActivationKey, QuantParams> activationParams,
-                              Map<ActivationKey, Float> softmaxScales,
                               Map<ActivationKey, InputTransform> transforms) {
     public CalibratedModel {
         // the forward quantizes activations chunk by chunk, which only per-tensor params allow
@@ -27,7 +26,6 @@ public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights 
         });
         weightParams = Map.copyOf(weightParams);
         activationParams = Map.copyOf(activationParams);
-        softmaxScales = Map.copyOf(softmaxScales);
         transforms = Map.copyOf(transforms);
     }
 }

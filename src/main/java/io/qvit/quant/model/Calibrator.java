@@ -11,12 +11,9 @@ import io.qvit.model.VitConfig;
 import io.qvit.model.VitParameters;
 import io.qvit.quant.ClippingSearch;
 import io.qvit.quant.Granularity;
-import io.qvit.quant.MinMaxObserver;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
-import io.qvit.quant.QuantRules;
 import io.qvit.quant.RangeObserver;
-import io.qvit.quant.Ranges;
 import io.qvit.quant.SearchObserver;
 import io.qvit.quant.reparam.ActivationSmoothing;
 import io.qvit.quant.reparam.AttentionRotation;
@@ -44,7 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
  *       before them ({@link LayerNormReparameterizer}), so only the rotation runs online;</li>
  *   <li>the statically ranged activations (the patch input, V): RepQ-ViT's clipping search over the
  *       whole tensor;</li>
- *   <li>probabilities: the log-sqrt(2) scale is their maximum (RepQ-ViT's choice);</li>
  *   <li>weights, after all of the above changed them: a clipping search per output channel, symmetric.</li>
  * </ul>
  */
@@ -88,16 +84,10 @@ public final class Calibrator {
         Map<ActivationKey, RowSample> smoothed = new LinkedHashMap<>();
         observe(cfg, weights, quant, images, count, backend, observers, smoothed);
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
-        Map<ActivationKey, Float> softmax = new HashMap<>();
-        for (Map.Entry<ActivationKey, RangeObserver> e : observers.entrySet()) {
-            ActivationKey key = e.getKey();
-            Ranges ranges = e.getValue().ranges();
-            if (key.site() == Site.PROBS) softmax.put(key, Math.max(ranges.hi()[0], QuantRules.MIN_SCALE));
-            else activations.put(key, QuantParams.fromRanges(key.site().format(quant), Granularity.PER_TENSOR, ranges));
-        }
+        observers.forEach((key, o) -> activations.put(key, QuantParams.fromRanges(key.site().format(quant), Granularity.PER_TENSOR, o.ranges())));
         Map<ActivationKey, InputTransform> transforms = new HashMap<>();
         ModelWeights transformed = smoothed.isEmpty() ? weights : transform(cfg, quant, weights, smoothed, transforms, backend);
-        return new CalibratedModel(cfg, quant, transformed, weightParams(cfg, transformed, quant), activations, softmax, transforms);
+        return new CalibratedModel(cfg, quant, transformed, weightParams(cfg, transformed, quant), activations, transforms);
     }
 
     /**
@@ -152,7 +142,8 @@ public final class Calibrator {
                 return x;
             }
             if (key.site().dynamic()) return x; // ranged per row as it runs
-            observers.computeIfAbsent(key, k -> observer(k.site(), bits)).observe(key.toString(), x);
+            observers.computeIfAbsent(key, k -> new SearchObserver(1, new ClippingSearch(QuantFormat.asymmetric(bits)), TENSOR_SAMPLES, SEED))
+                    .observe(key.toString(), x);
             return x;
         };
         int len = images.length / count;
@@ -165,11 +156,6 @@ public final class Calibrator {
         }
     }
 
-    private static RangeObserver observer(Site site, int bits) {
-        if (site == Site.PROBS) return new MinMaxObserver(1);
-        return new SearchObserver(1, new ClippingSearch(QuantFormat.asymmetric(bits)), TENSOR_SAMPLES, SEED);
-    }
-
     private static Map<String, QuantParams> weightParams(VitConfig cfg, ModelWeights weights, QuantConfig quant) {
         if (QuantConfig.isFloat(quant.weightBits())) return Map.of();
         Map<String, QuantParams> params = new ConcurrentHashMap<>();
@@ -178,8 +164,7 @@ public final class Calibrator {
             QuantFormat format = QuantFormat.symmetric(WeightLayer.bits(name, quant));
             ClippingSearch search = new ClippingSearch(format);
             ModelWeights.Param p = weights.get(name);
-            Ranges ranges = search.searchRows(p.data(), p.shape()[0]);
-            params.put(name, QuantParams.fromRanges(format, Granularity.PER_CHANNEL, ranges));
+            params.put(name, QuantParams.fromRanges(format, Granularity.PER_CHANNEL, search.searchRows(p.data(), p.shape()[0])));
         });
         return params;
     }

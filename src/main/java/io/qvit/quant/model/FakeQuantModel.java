@@ -70,20 +70,18 @@ public final class FakeQuantModel implements AutoCloseable {
     private static ActivationHook hook(CalibratedModel model) {
         Map<ActivationKey, UniformQuantizer> uniform = new HashMap<>();
         model.activationParams().forEach((k, p) -> uniform.put(k, new UniformQuantizer(p)));
-        Map<ActivationKey, Log2Quantizer> log2 = new HashMap<>();
-        int bits = model.quant().softmaxBits();
-        model.softmaxScales().forEach((k, s) -> log2.put(k, new Log2Quantizer(bits, Log2Quantizer.Base.SQRT_TWO, s)));
         return (key, x, cols) -> {
+            int bits = key.site().bits(model.quant());
+            if (QuantConfig.isFloat(bits)) return x;
+            String name = key.toString();
+            if (key.site() == Site.PROBS)
+                return inParallel(x, cols, part -> Log2Quantizer.fakeQuantRows(name, part, cols, bits, Log2Quantizer.Base.SQRT_TWO));
             InputTransform transform = model.transforms().get(key);
-            if (transform != null) x = transform.apply(x);
-            if (key.site().dynamic() && !QuantConfig.isFloat(key.site().bits(model.quant()))) {
-                String name = key.toString();
-                return inParallel(x, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
-            }
+            float[] in = transform == null ? x : transform.apply(x);
+            if (key.site().dynamic())
+                return inParallel(in, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
             UniformQuantizer u = uniform.get(key);
-            if (u != null) return inParallel(x, cols, part -> u.fakeQuant(key.toString(), part));
-            Log2Quantizer l = log2.get(key);
-            return l == null ? x : inParallel(x, cols, part -> l.fakeQuant(key.toString(), part));
+            return inParallel(in, cols, part -> u.fakeQuant(name, part));
         };
     }
 

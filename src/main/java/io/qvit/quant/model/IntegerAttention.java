@@ -4,13 +4,14 @@ import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.QuantRules;
 import io.qvit.quant.UniformQuantizer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
  * The attention core of the integer path. With Q, K and V quantized: scores are int32 dot products
  * of zero-point-corrected Q and K codes (per row: each image, head and token has its own range),
  * scaled by the two rows' {@code sq·sk} then by {@code 1/sqrt(d)} in fp32;
- * the softmax is fp32; the probabilities become log-sqrt(2) codes, whose values
+ * the softmax is fp32; the probabilities become log-sqrt(2) codes at their row's maximum s, whose values
  * ({@link QuantRules#log2Value}: a power of two times s or s/sqrt(2)) weight the
  * zero-point-corrected V codes in an fp32 sum that is scaled by sv once per output. With attention
  * left in float (attention bits 32) the operands are the float Q, K, V, as in the simulation.
@@ -45,9 +46,7 @@ final class IntegerAttention {
         } else {
             IntStream.range(0, batch * heads).parallel().forEach(bh -> floatScores(q, k, p, bh));
         }
-        Float ps = model.softmaxScales().get(pKey);
-        float[] probs = ps == null ? p
-                : new Log2Quantizer(model.quant().softmaxBits(), Log2Quantizer.Base.SQRT_TWO, ps).fakeQuant(pKey.toString(), p);
+        float[] probs = QuantConfig.isFloat(model.quant().softmaxBits()) ? p : probabilityValues(pKey, p, model.quant().softmaxBits());
         float[] values = v;
         if (pv != null) {
             int[] cv = centred(vKey, pv, v);
@@ -62,6 +61,18 @@ final class IntegerAttention {
             for (int i = 0; i < out.length; i++) out[i] *= sv;
         }
         return out;
+    }
+
+    /** The log-sqrt(2) values of P, each row at its own maximum ({@link Log2Quantizer#fakeQuantRows}), image × head in parallel. */
+    private float[] probabilityValues(ActivationKey key, float[] p, int bits) {
+        float[] values = new float[p.length];
+        int slice = tokens * tokens;
+        IntStream.range(0, batch * heads).parallel().forEach(bh -> {
+            float[] q = Log2Quantizer.fakeQuantRows(key.toString(), Arrays.copyOfRange(p, bh * slice, (bh + 1) * slice), tokens, bits,
+                    Log2Quantizer.Base.SQRT_TWO);
+            System.arraycopy(q, 0, values, bh * slice, slice);
+        });
+        return values;
     }
 
     /** Codes minus their row's zero point (one row per group of params, or one for all). */

@@ -15,14 +15,14 @@ import java.util.Map;
  * A calibrated model as the integer path runs it and {@code qvit convert} stores it: every
  * quantized weight as packed codes with its per-channel params (no float copy), the parameters
  * that stay float (norms, biases, tokens, position embedding, LayerScale), and the activation
- * params, probability scales and input transforms of {@link CalibratedModel}.
+ * params and input transforms of {@link CalibratedModel}.
  *
  * @param floats every float parameter by timm name, the quantized weights excepted
  * @param packed every quantized weight by timm name
  */
 public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, ModelWeights.Param> floats,
                              Map<String, PackedWeight> packed, Map<ActivationKey, QuantParams> activationParams,
-                             Map<ActivationKey, Float> softmaxScales, Map<ActivationKey, InputTransform> transforms) {
+                             Map<ActivationKey, InputTransform> transforms) {
     /** A weight's codes as stored, with timm's shape (the patch embedding's is 4-D; its codes are [D, C·p·p]). */
     public record PackedWeight(int[] shape, PackedCodes codes, QuantParams params) {}
 
@@ -33,7 +33,6 @@ public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, Mo
         floats = Map.copyOf(floats);
         packed = Map.copyOf(packed);
         activationParams = Map.copyOf(activationParams);
-        softmaxScales = Map.copyOf(softmaxScales);
         transforms = Map.copyOf(transforms);
     }
 
@@ -49,7 +48,7 @@ public record QuantizedModel(VitConfig config, QuantConfig quant, Map<String, Mo
         Map<String, ModelWeights.Param> floats = new HashMap<>();
         for (String name : ModelWeights.expectedShapes(m.config()).keySet())
             if (!packed.containsKey(name) && m.weights().has(name)) floats.put(name, m.weights().get(name));
-        return new QuantizedModel(m.config(), m.quant(), floats, packed, m.activationParams(), m.softmaxScales(), m.transforms());
+        return new QuantizedModel(m.config(), m.quant(), floats, packed, m.activationParams(), m.transforms());
     }
 
     /** A float parameter, or null when the model has none by that name (optional parts, packed weights). */

@@ -31,8 +31,7 @@ import java.util.Map;
  *       codes in two's complement), with F32 {@code NAME.scale} and {@code NAME.zero_point} {@code [rows]};</li>
  *   <li>every other parameter as F32 under timm's name and shape;</li>
  *   <li>each statically ranged activation {@code KEY} ({@link ActivationKey#toString()}, e.g.
- *       {@code blocks.3.v}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]},
- *       the probabilities' log-sqrt(2) scale as {@code act.KEY.scale} alone;</li>
+ *       {@code blocks.3.v}) as F32 {@code act.KEY.scale} and {@code act.KEY.zero_point} {@code [1]};</li>
  *   <li>each layer input's {@link InputTransform}: smoothing divisors as F32 {@code act.KEY.divisor}
  *       {@code [K]}, and a rotation ({@link io.qvit.quant.reparam.HadamardRotation}) as F32
  *       {@code act.KEY.rotation} {@code [1]} holding K.</li>
@@ -43,7 +42,7 @@ import java.util.Map;
  * for bit.
  */
 public final class QuantizedModelFile {
-    /** 3: qkv's and fc1's inputs are ranged per row and may be rotated (in 2 they had a static range). */
+    /** 3: qkv's and fc1's inputs are ranged per row and may be rotated, probabilities scaled per row (2 stored static ranges for them). */
     public static final String FORMAT = "qvit-quantized-vit-3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,7 +79,6 @@ public final class QuantizedModelFile {
             w.add("act." + key + ".scale", DType.F32, new int[] {1}, p.scales());
             w.add("act." + key + ".zero_point", DType.F32, new int[] {1}, floats(p.zeroPoints()));
         });
-        model.softmaxScales().forEach((key, s) -> w.add("act." + key + ".scale", DType.F32, new int[] {1}, new float[] {s}));
         model.transforms().forEach((key, tr) -> {
             if (tr.divisors() != null) w.add("act." + key + ".divisor", DType.F32, new int[] {tr.k()}, tr.divisors());
             if (tr.rotated()) w.add("act." + key + ".rotation", DType.F32, new int[] {1}, new float[] {tr.k()});
@@ -141,21 +139,18 @@ public final class QuantizedModelFile {
             }
         }
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
-        Map<ActivationKey, Float> softmax = new HashMap<>();
         for (String name : t.keySet()) {
             if (!name.startsWith("act.") || !name.endsWith(".scale")) continue;
             String keyName = name.substring(4, name.length() - 6);
             ActivationKey key = ActivationKey.parse(keyName);
             if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
+            if (key.site().dynamic())
+                throw new QvitException(file + ": tensor " + name + " gives a range to " + key + ", which is ranged per row as it runs; convert the model again");
             float scale = vector(file, t, name, 1)[0];
-            if (key.site() == Site.PROBS) {
-                softmax.put(key, scale);
-                continue;
-            }
             int zero = ints(file, "act." + keyName + ".zero_point", vector(file, t, "act." + keyName + ".zero_point", 1))[0];
             activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR, new float[] {scale}, new int[] {zero}));
         }
-        return new QuantizedModel(cfg, quant, floats, packed, activations, softmax, transforms(file, t));
+        return new QuantizedModel(cfg, quant, floats, packed, activations, transforms(file, t));
     }
 
     /** The input transforms: a key's divisors, its rotation, or both (layer inputs are dynamic: no act.KEY.scale). */

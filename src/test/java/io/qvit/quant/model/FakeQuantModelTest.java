@@ -94,7 +94,6 @@ class FakeQuantModelTest {
             assertEquals(2 + 4 * c.depth() + 1, all.weightParams().size(), "patch, 4 per block, head, head_dist");
             assertEquals(1 + c.depth(), all.activationParams().size(), "patch input, then V per block: the static sites");
             for (ActivationKey key : all.activationParams().keySet()) assertFalse(key.site().dynamic(), key + " is ranged per row as it runs");
-            assertEquals(c.depth(), all.softmaxScales().size());
             assertEquals(8, all.activationParams().get(ActivationKey.global(Site.PATCH_INPUT)).format().bits());
             assertEquals(4, all.activationParams().get(new ActivationKey(0, Site.V)).format().bits());
             assertEquals(4, all.weightParams().get("head.weight").format().bits());
@@ -102,12 +101,12 @@ class FakeQuantModelTest {
 
             CalibratedModel weightsOnly = Calibrator.calibrate(c, f.model().weights(), new QuantConfig(4, 32, 32, 32), f.input(), f.batch(), cpu);
             assertEquals(all.weightParams().keySet(), weightsOnly.weightParams().keySet());
-            assertTrue(weightsOnly.activationParams().isEmpty() && weightsOnly.softmaxScales().isEmpty());
+            assertTrue(weightsOnly.activationParams().isEmpty() && weightsOnly.transforms().isEmpty());
 
             CalibratedModel attentionOnly = Calibrator.calibrate(c, f.model().weights(), new QuantConfig(32, 32, 6, 32), f.input(), f.batch(), cpu);
             Set<Site> sites = attentionOnly.activationParams().keySet().stream().map(ActivationKey::site).collect(Collectors.toSet());
             assertEquals(EnumSet.of(Site.V), sites, "Q and K are dynamic");
-            assertTrue(attentionOnly.weightParams().isEmpty() && attentionOnly.softmaxScales().isEmpty());
+            assertTrue(attentionOnly.weightParams().isEmpty());
         }
     }
 
