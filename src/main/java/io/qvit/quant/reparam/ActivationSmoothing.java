@@ -29,6 +29,7 @@ import io.qvit.quant.UniformQuantizer;
 public final class ActivationSmoothing {
     /** The migration strengths tried besides no smoothing. */
     static final float[] ALPHAS = {0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+
     private ActivationSmoothing() {}
 
     /**
