@@ -23,43 +23,40 @@ public final class HadamardRotation {
 
     /** Every row of x {@code [rows, k]} times the block-diagonal H of blocks of b (a power of two dividing k). */
     public static float[] rotateRows(float[] x, int k, int b) {
-        if (Integer.bitCount(b) != 1 || k % b != 0) throw new IllegalArgumentException("a Hadamard block of " + b + " does not tile " + k);
-        float norm = (float) (1 / Math.sqrt(b));
+        float norm = norm(b, k);
         float[] y = x.clone();
-        for (int from = 0; from < y.length; from += b) {
-            for (int h = 1; h < b; h <<= 1) {
-                for (int i = from; i < from + b; i += h << 1) {
-                    for (int j = i; j < i + h; j++) {
-                        float u = y[j], v = y[j + h];
-                        y[j] = u + v;
-                        y[j + h] = u - v;
-                    }
-                }
-            }
-            for (int i = from; i < from + b; i++) y[i] *= norm;
-        }
+        for (int from = 0; from < y.length; from += b) transform(y, from, 1, b);
+        for (int i = 0; i < y.length; i++) y[i] *= norm;
         return y;
     }
 
     /** H times x {@code [rows, cols]}: every column rotated, H block-diagonal of blocks of b rows, into a new array. */
     public static float[] rotateColumns(float[] x, int rows, int cols, int b) {
-        if (Integer.bitCount(b) != 1 || rows % b != 0) throw new IllegalArgumentException("a Hadamard block of " + b + " does not tile " + rows);
-        float norm = (float) (1 / Math.sqrt(b));
+        float norm = norm(b, rows);
         float[] y = x.clone();
-        for (int from = 0; from < rows; from += b) {
-            for (int h = 1; h < b; h <<= 1) {
-                for (int i = from; i < from + b; i += h << 1) {
-                    for (int j = i; j < i + h; j++) {
-                        for (int c = 0; c < cols; c++) {
-                            float u = y[j * cols + c], v = y[(j + h) * cols + c];
-                            y[j * cols + c] = u + v;
-                            y[(j + h) * cols + c] = u - v;
-                        }
-                    }
+        for (int from = 0; from < rows; from += b)
+            for (int c = 0; c < cols; c++) transform(y, from * cols + c, cols, b);
+        for (int i = 0; i < y.length; i++) y[i] *= norm;
+        return y;
+    }
+
+    /** 1/sqrt(b), once b is checked to be a power of two that tiles n. */
+    private static float norm(int b, int n) {
+        if (Integer.bitCount(b) != 1 || n % b != 0) throw new IllegalArgumentException("a Hadamard block of " + b + " does not tile " + n);
+        return (float) (1 / Math.sqrt(b));
+    }
+
+    /** The unnormalised fast transform, in place, of one block of b elements at {@code first + j * stride}. */
+    private static void transform(float[] y, int first, int stride, int b) {
+        for (int h = 1; h < b; h <<= 1) {
+            for (int i = 0; i < b; i += h << 1) {
+                for (int j = i; j < i + h; j++) {
+                    int p = first + j * stride, q = p + h * stride;
+                    float u = y[p], v = y[q];
+                    y[p] = u + v;
+                    y[q] = u - v;
                 }
             }
         }
-        for (int i = 0; i < y.length; i++) y[i] *= norm;
-        return y;
     }
 }
