@@ -11,11 +11,8 @@ import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.UniformQuantizer;
 import io.qvit.quant.reparam.InputTransform;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
-import java.util.stream.IntStream;
 
 /**
  * The calibrated model simulated in float arithmetic on the CPU backend. With weights and
@@ -30,7 +27,6 @@ import java.util.stream.IntStream;
  * on the host as they pass each {@link Site}. Not thread-safe: one forward at a time.
  */
 public final class FakeQuantModel implements AutoCloseable {
-    private static final int CHUNK = 1 << 15;
     private final VitParameters params;
     private final FloatCodeProducts products;
     private final QuantVit vit;
@@ -75,29 +71,14 @@ public final class FakeQuantModel implements AutoCloseable {
             if (QuantConfig.isFloat(bits)) return x;
             String name = key.toString();
             if (key.site() == Site.PROBS)
-                return inParallel(x, cols, part -> Log2Quantizer.fakeQuantRows(name, part, cols, bits, Log2Quantizer.Base.SQRT_TWO));
+                return RowChunks.map(x, cols, part -> Log2Quantizer.fakeQuantRows(name, part, cols, bits, Log2Quantizer.Base.SQRT_TWO));
             InputTransform transform = model.transforms().get(key);
             float[] in = transform == null ? x : transform.apply(x);
             if (key.site().dynamic())
-                return inParallel(in, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
+                return RowChunks.map(in, cols, part -> new UniformQuantizer(key.site().rowParams(name, part, cols, model.quant())).fakeQuant(name, part));
             UniformQuantizer u = uniform.get(key);
-            return inParallel(in, cols, part -> u.fakeQuant(name, part));
+            return RowChunks.map(in, cols, part -> u.fakeQuant(name, part));
         };
-    }
-
-    /**
-     * A per-tensor (or per-row) quantizer applied to row-aligned chunks of x in parallel (the same values as
-     * applied to x whole), into a new array: x may be the caller's image batch.
-     */
-    private static float[] inParallel(float[] x, int cols, UnaryOperator<float[]> quantizer) {
-        float[] out = new float[x.length];
-        int chunk = Math.max(1, CHUNK / cols) * cols, chunks = (x.length + chunk - 1) / chunk;
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int from = c * chunk;
-            float[] q = quantizer.apply(Arrays.copyOfRange(x, from, Math.min(x.length, from + chunk)));
-            System.arraycopy(q, 0, out, from, q.length);
-        });
-        return out;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantParams;
 import io.qvit.quant.QuantRules;
 import io.qvit.quant.UniformQuantizer;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -46,7 +45,9 @@ final class IntegerAttention {
         } else {
             IntStream.range(0, batch * heads).parallel().forEach(bh -> floatScores(q, k, p, bh));
         }
-        float[] probs = QuantConfig.isFloat(model.quant().softmaxBits()) ? p : probabilityValues(pKey, p, model.quant().softmaxBits());
+        int bits = model.quant().softmaxBits();
+        float[] probs = QuantConfig.isFloat(bits) ? p
+                : RowChunks.map(p, tokens, part -> Log2Quantizer.fakeQuantRows(pKey.toString(), part, tokens, bits, Log2Quantizer.Base.SQRT_TWO));
         float[] values = v;
         if (pv != null) {
             int[] cv = centred(vKey, pv, v);
@@ -61,18 +62,6 @@ final class IntegerAttention {
             for (int i = 0; i < out.length; i++) out[i] *= sv;
         }
         return out;
-    }
-
-    /** The log-sqrt(2) values of P, each row at its own maximum ({@link Log2Quantizer#fakeQuantRows}), image × head in parallel. */
-    private float[] probabilityValues(ActivationKey key, float[] p, int bits) {
-        float[] values = new float[p.length];
-        int slice = tokens * tokens;
-        IntStream.range(0, batch * heads).parallel().forEach(bh -> {
-            float[] q = Log2Quantizer.fakeQuantRows(key.toString(), Arrays.copyOfRange(p, bh * slice, (bh + 1) * slice), tokens, bits,
-                    Log2Quantizer.Base.SQRT_TWO);
-            System.arraycopy(q, 0, values, bh * slice, slice);
-        });
-        return values;
     }
 
     /** Codes minus their row's zero point (one row per group of params, or one for all). */
