@@ -3,6 +3,7 @@ package io.qvit.cli;
 import io.qvit.QvitException;
 import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.Sample;
+import io.qvit.files.ByteSize;
 import io.qvit.hub.TextProgressBar;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
@@ -79,7 +80,7 @@ final class ConvertCommand implements Command {
         QuantizedModelFile.write(out, loaded.definition(), packed, notes);
         long fp32 = 4 * loaded.weights().parameterCount();
         System.out.printf("convert: wrote %s: %s, %s on disk (FP32 parameters %s, %.2fx smaller) in %.1f s%n", out, quant,
-                Format.bytes(sizeOf(out)), Format.bytes(fp32), (double) fp32 / packed.parameterBytes(), (System.nanoTime() - start) / 1e9);
+                ByteSize.format(sizeOf(out)), ByteSize.format(fp32), (double) fp32 / packed.parameterBytes(), (System.nanoTime() - start) / 1e9);
         return Main.OK;
     }
 

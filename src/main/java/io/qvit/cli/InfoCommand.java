@@ -1,5 +1,6 @@
 package io.qvit.cli;
 
+import io.qvit.files.ByteSize;
 import io.qvit.hub.HubModelSpec;
 import io.qvit.hub.TextProgressBar;
 import io.qvit.model.LoadedModel;
@@ -53,10 +54,10 @@ final class InfoCommand implements Command {
             def = c.definition();
             params = ModelWeights.parameterCount(def.config());
             long onDisk = Files.size(Path.of(spec));
-            source = spec + " (" + Format.bytes(onDisk) + " on disk, converted by qvit)";
+            source = spec + " (" + ByteSize.format(onDisk) + " on disk, converted by qvit)";
             print(def, params, source);
-            row("quantized", c.model().quant() + "; " + Format.bytes(c.model().parameterBytes()) + " of parameters against "
-                    + Format.bytes(params * 4) + " as FP32 (" + String.format("%.2fx smaller", 4.0 * params / c.model().parameterBytes()) + ")");
+            row("quantized", c.model().quant() + "; " + ByteSize.format(c.model().parameterBytes()) + " of parameters against "
+                    + ByteSize.format(params * 4) + " as FP32 (" + String.format("%.2fx smaller", 4.0 * params / c.model().parameterBytes()) + ")");
             String calib = c.metadata().get("qvit.calibration");
             if (calib != null) row("calibrated", calib);
             return Main.OK;
@@ -64,7 +65,7 @@ final class InfoCommand implements Command {
             LoadedModel m = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
             def = m.definition();
             params = m.weights().parameterCount();
-            source = m.source() + " (" + Format.bytes(Files.size(m.source())) + " on disk)";
+            source = m.source() + " (" + ByteSize.format(Files.size(m.source())) + " on disk)";
         }
         print(def, params, source);
         return Main.OK;
@@ -82,7 +83,7 @@ final class InfoCommand implements Command {
                         + " %d tokens (%d prefix), %d classes, LayerNorm eps %s", kind, c.depth(), c.embedDim(), c.numHeads(),
                 c.headDim(), c.mlpHidden(), c.patchSize(), c.imgSize(), c.imgSize(), c.numTokens(), c.numPrefixTokens(),
                 c.numClasses(), c.normEps()));
-        row("parameters", String.format("%,d (%s as FP32)", params, Format.bytes(params * 4)));
+        row("parameters", String.format("%,d (%s as FP32)", params, ByteSize.format(params * 4)));
         row("compute", String.format("%.2f GMAC per image", c.macsPerImage() / 1e9));
         row("preprocess", p.preprocessing().toString());
     }

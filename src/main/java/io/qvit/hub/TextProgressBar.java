@@ -1,7 +1,7 @@
 package io.qvit.hub;
 
+import io.qvit.files.ByteSize;
 import java.io.PrintStream;
-import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,7 +50,7 @@ public final class TextProgressBar implements DownloadProgress {
         if (interactive) {
             draw();
         } else {
-            out.println("downloading " + file + " (" + (total >= 0 ? bytes(total) : "size unknown") + ")");
+            out.println("downloading " + file + " (" + (total >= 0 ? ByteSize.format(total) : "size unknown") + ")");
         }
     }
 
@@ -58,7 +58,7 @@ public final class TextProgressBar implements DownloadProgress {
     public void resumed(long bytesOnDisk) {
         resumedBytes = bytesOnDisk;
         position = bytesOnDisk;
-        if (!interactive) out.println(file + ": resuming at " + bytes(bytesOnDisk));
+        if (!interactive) out.println(file + ": resuming at " + ByteSize.format(bytesOnDisk));
         lastDecile = decile();
     }
 
@@ -104,10 +104,10 @@ public final class TextProgressBar implements DownloadProgress {
     /** "12.0 MB / 22.9 MB  52%  4.1 MB/s" (without the total and percent when the size is unknown). */
     String status() {
         double seconds = Math.max(1e-9, (nanoTime.getAsLong() - startNanos) / 1e9);
-        String rate = bytes((long) ((position - resumedBytes) / seconds)) + "/s";
+        String rate = ByteSize.format((long) ((position - resumedBytes) / seconds)) + "/s";
         String amount = total >= 0
-                ? bytes(position) + " / " + bytes(total) + "  " + percent() + "%"
-                : bytes(position);
+                ? ByteSize.format(position) + " / " + ByteSize.format(total) + "  " + percent() + "%"
+                : ByteSize.format(position);
         return amount + "  " + rate;
     }
 
@@ -117,17 +117,5 @@ public final class TextProgressBar implements DownloadProgress {
 
     private int decile() {
         return total <= 0 ? 0 : percent() / 10;
-    }
-
-    static String bytes(long n) {
-        if (n < 1000) return n + " B";
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -1,6 +1,9 @@
 package io.qvit.ood;
 
 import io.qvit.QvitException;
+import io.qvit.backend.Backend;
+import io.qvit.backend.Device;
+import io.qvit.backend.Tensor;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 
@@ -10,10 +13,15 @@ import java.util.stream.IntStream;
  * squared distance instead; the order of the scores, and so every threshold-free metric, is the same.
  * OpenOOD's normaliser also adds 1e-10 to every component after dividing, which is left out here.
  *
- * <p>Exact brute-force search: O(n_fit · D) per sample, parallel over samples. The normalised bank
- * is kept as float32 (it is float data; half the memory), distances are accumulated in double.
+ * <p>Exact brute-force search: the products of the queries with the bank are one matrix product
+ * ({@link Backend#linear}), which ranks the bank; the few rows near the K-th are then measured
+ * exactly in double, so the scores are those of a double-precision scan. The normalised bank is kept
+ * as float32 (it is float data; half the memory).
  */
 final class KnnScore implements OodScore {
+    /** Query rows are scored in chunks whose products with the bank hold at most this many floats (64 MB). */
+    private static final int PRODUCT_FLOATS = 16 << 20;
+
     private final int k;
     private final float[][] bank;
 
@@ -34,7 +42,7 @@ final class KnnScore implements OodScore {
         return new KnnScore(k, bank);
     }
 
-    static KnnScore load(ScoreFile f) {
+    static KnnScore load(FittedScoreFile f) {
         return new KnnScore((int) f.setting("k"), f.floatMatrix("bank"));
     }
 
@@ -56,21 +64,60 @@ final class KnnScore implements OodScore {
     @Override
     public double[] score(ModelOutputs outputs) {
         float[][] x = outputs.requireFeatures(ScoreKind.KNN);
-        if (x[0].length != bank[0].length) {
-            throw new QvitException("knn was fitted on " + bank[0].length + "-dimensional features but got " + x[0].length
+        int dim = bank[0].length;
+        if (x[0].length != dim) {
+            throw new QvitException("knn was fitted on " + dim + "-dimensional features but got " + x[0].length
                     + "; score features of the model it was fitted on");
         }
+        double[][] queries = new double[x.length][];
+        for (int i = 0; i < x.length; i++) queries[i] = normalised(x[i], "features row " + i);
+        double[] bankNorms = new double[bank.length];
+        double largest = 1;
+        for (int j = 0; j < bank.length; j++) {
+            bankNorms[j] = squaredNorm(bank[j]);
+            largest = Math.max(largest, bankNorms[j]);
+        }
+        double margin = 2 * errorBound(dim) * Math.sqrt(largest);
         double[] s = new double[x.length];
-        IntStream.range(0, x.length).parallel().forEach(i -> s[i] = -Math.sqrt(kthSquaredDistance(normalised(x[i], "features row " + i))));
+        // Device.CPU: the error bound below holds for fp32 arithmetic, not for reduced-precision (TF32) products.
+        try (Backend backend = Device.CPU.open(Runtime.getRuntime().availableProcessors());
+             Tensor bankTensor = backend.fromHost(flatten(bank), bank.length, dim)) {
+            int chunk = Math.max(1, PRODUCT_FLOATS / bank.length);
+            for (int from = 0; from < x.length; from += chunk) {
+                int rows = Math.min(chunk, x.length - from);
+                float[] q = new float[rows * dim];
+                for (int r = 0; r < rows; r++) for (int j = 0; j < dim; j++) q[r * dim + j] = (float) queries[from + r][j];
+                float[] dots;
+                try (Tensor qt = backend.fromHost(q, rows, dim); Tensor product = backend.linear(qt, bankTensor, null)) {
+                    dots = backend.toHost(product);
+                }
+                int first = from;
+                IntStream.range(0, rows).parallel().forEach(r -> s[first + r] =
+                        -Math.sqrt(kthSquaredDistance(queries[first + r], dots, r * bank.length, bankNorms, margin)));
+            }
+        }
         return s;
     }
 
-    /** The k-th smallest squared distance to the bank, through a max-heap of the k smallest seen so far. */
-    private double kthSquaredDistance(double[] q) {
+    /**
+     * The exact k-th smallest squared distance from q to the bank. {@code dots} (from {@code offset})
+     * holds the fp32 products q·b; |q|² + |b|² - 2 q·b approximates each squared distance within
+     * {@link #errorBound} (times the largest bank norm: a loaded bank need not be normalised), so every
+     * bank row whose exact distance can be among the k smallest lies within {@code margin}, twice that, of
+     * the approximate k-th. Those few are measured exactly in double, so the result
+     * is the one a scan of the whole bank in double gives.
+     */
+    private double kthSquaredDistance(double[] q, float[] dots, int offset, double[] bankNorms, double margin) {
+        int n = bank.length;
+        double qNorm = squaredNorm(q);
+        double[] approx = new double[n];
+        for (int j = 0; j < n; j++) approx[j] = qNorm + bankNorms[j] - 2.0 * dots[offset + j];
+        double cutoff = kthSmallest(approx.clone(), k) + margin;
         double[] heap = new double[k];
         int size = 0;
-        for (float[] b : bank) {
-            double d = squaredDistance(q, b);
+        for (int j = 0; j < n; j++) {
+            if (approx[j] > cutoff) continue;
+            double d = squaredDistance(q, bank[j]);
             if (size < k) {
                 heap[size] = d;
                 siftUp(heap, size++);
@@ -80,6 +127,52 @@ final class KnnScore implements OodScore {
             }
         }
         return heap[0];
+    }
+
+    /**
+     * A bound on |approximate - exact| squared distance for unit vectors of {@code dim} components: an
+     * fp32 dot product of length K errs by at most K·2^-24·Σ|q_i b_i| (any summation order, FMA or not),
+     * rounding q and the product to float adds 2·2^-24, and Σ|q_i b_i| ≤ |q||b| = |b|; doubled for the -2 q·b, doubled again to be safe.
+     */
+    private static double errorBound(int dim) {
+        return 4.0 * (dim + 4) * Math.ulp(1f) / 2;
+    }
+
+    /** The k-th smallest (1-based) of {@code a}, which it reorders (quickselect). */
+    private static double kthSmallest(double[] a, int k) {
+        int lo = 0, hi = a.length - 1, target = k - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) swap(a, i++, j--);
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else return a[target];
+        }
+        return a[target];
+    }
+
+    private static double squaredNorm(float[] v) {
+        double s = 0;
+        for (float x : v) s += (double) x * x;
+        return s;
+    }
+
+    private static double squaredNorm(double[] v) {
+        double s = 0;
+        for (double x : v) s += x * x;
+        return s;
+    }
+
+    private static float[] flatten(float[][] rows) {
+        int dim = rows[0].length;
+        float[] out = new float[rows.length * dim];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * dim, dim);
+        return out;
     }
 
     private static double squaredDistance(double[] q, float[] b) {
@@ -129,6 +222,6 @@ final class KnnScore implements OodScore {
 
     @Override
     public void save(Path file) {
-        new ScoreFile.Builder(ScoreKind.KNN).setting("k", k).matrix("bank", bank).write(file);
+        new FittedScoreFile.Builder(ScoreKind.KNN).setting("k", k).matrix("bank", bank).write(file);
     }
 }

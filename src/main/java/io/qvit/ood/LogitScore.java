@@ -21,7 +21,7 @@ final class LogitScore implements OodScore {
         this.genTopM = genTopM;
     }
 
-    static LogitScore load(ScoreFile f) {
+    static LogitScore load(FittedScoreFile f) {
         return new LogitScore(f.kind(), f.setting("temperature"), f.setting("gen_gamma"), (int) f.setting("gen_top_m"));
     }
 
@@ -56,7 +56,7 @@ final class LogitScore implements OodScore {
 
     @Override
     public void save(Path file) {
-        new ScoreFile.Builder(kind).setting("temperature", temperature).setting("gen_gamma", genGamma)
+        new FittedScoreFile.Builder(kind).setting("temperature", temperature).setting("gen_gamma", genGamma)
                 .setting("gen_top_m", genTopM).write(file);
     }
 }

@@ -75,7 +75,7 @@ final class MahalanobisScore implements OodScore {
         return sums;
     }
 
-    static MahalanobisScore load(ScoreFile f) {
+    static MahalanobisScore load(FittedScoreFile f) {
         boolean relative = f.kind() == ScoreKind.RMDS;
         return new MahalanobisScore(f.kind(), f.doubleMatrix("class_means"), f.doubleMatrix("precision"),
                 relative ? f.doubles("global_mean") : null, relative ? f.doubleMatrix("global_precision") : null);
@@ -112,7 +112,7 @@ final class MahalanobisScore implements OodScore {
 
     @Override
     public void save(Path file) {
-        ScoreFile.Builder b = new ScoreFile.Builder(kind).matrix("class_means", classMeans).matrix("precision", precision);
+        FittedScoreFile.Builder b = new FittedScoreFile.Builder(kind).matrix("class_means", classMeans).matrix("precision", precision);
         if (globalMean != null) b.vector("global_mean", globalMean).matrix("global_precision", globalPrecision);
         b.write(file);
     }

@@ -36,7 +36,7 @@ final class ReactScore implements OodScore {
         return new ReactScore(percentile, threshold, head);
     }
 
-    static ReactScore load(ScoreFile f) {
+    static ReactScore load(FittedScoreFile f) {
         return new ReactScore(f.setting("percentile"), f.setting("threshold"),
                 new ClassifierHead(f.floatMatrix("head_weight"), f.floats("head_bias")));
     }
@@ -68,7 +68,7 @@ final class ReactScore implements OodScore {
 
     @Override
     public void save(Path file) {
-        new ScoreFile.Builder(ScoreKind.REACT).setting("percentile", percentile).setting("threshold", threshold)
+        new FittedScoreFile.Builder(ScoreKind.REACT).setting("percentile", percentile).setting("threshold", threshold)
                 .matrix("head_weight", head.weight()).vector("head_bias", head.bias()).write(file);
     }
 }

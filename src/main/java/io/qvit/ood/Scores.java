@@ -40,7 +40,7 @@ public final class Scores {
 
     /** A score saved by {@link OodScore#save}; its kind is read from the file. */
     public static OodScore load(Path file) {
-        ScoreFile f = ScoreFile.read(file);
+        FittedScoreFile f = FittedScoreFile.read(file);
         return switch (f.kind()) {
             case MSP, MAXLOGIT, ENERGY, ENTROPY, GEN, TEMPSCALE -> LogitScore.load(f);
             case MDS, RMDS -> MahalanobisScore.load(f);

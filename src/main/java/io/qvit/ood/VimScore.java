@@ -73,7 +73,7 @@ final class VimScore implements OodScore {
         return u;
     }
 
-    static VimScore load(ScoreFile f) {
+    static VimScore load(FittedScoreFile f) {
         return new VimScore((int) f.setting("dim"), f.doubles("origin"), f.doubleMatrix("residual_basis"), f.setting("alpha"));
     }
 
@@ -112,7 +112,7 @@ final class VimScore implements OodScore {
 
     @Override
     public void save(Path file) {
-        new ScoreFile.Builder(ScoreKind.VIM).setting("dim", dim).setting("alpha", alpha).vector("origin", origin)
+        new FittedScoreFile.Builder(ScoreKind.VIM).setting("dim", dim).setting("alpha", alpha).vector("origin", origin)
                 .matrix("residual_basis", residualBasis).write(file);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * whose tensors hold its ID statistics (float64, or float32 where the statistic is float data such
  * as KNN's feature bank). Loaded whole into memory.
  */
-final class ScoreFile {
+final class FittedScoreFile {
     private static final String KIND = "qvit.score";
     private static final String FORMAT = "qvit.score.format";
     private static final String FORMAT_VERSION = "1";
@@ -27,7 +27,7 @@ final class ScoreFile {
     private final Map<String, String> settings;
     private final Map<String, WeightTensor> tensors;
 
-    private ScoreFile(Path file, ScoreKind kind, Map<String, String> settings, Map<String, WeightTensor> tensors) {
+    private FittedScoreFile(Path file, ScoreKind kind, Map<String, String> settings, Map<String, WeightTensor> tensors) {
         this.file = file;
         this.kind = kind;
         this.settings = settings;
@@ -81,7 +81,7 @@ final class ScoreFile {
         }
     }
 
-    static ScoreFile read(Path file) {
+    static FittedScoreFile read(Path file) {
         try (SafetensorsReader reader = SafetensorsReader.open(file)) {
             Map<String, String> meta = reader.metadata() == null ? Map.of() : reader.metadata();
             String name = meta.get(KIND);
@@ -90,7 +90,7 @@ final class ScoreFile {
                 throw new QvitException(file + ": score file format " + meta.get(FORMAT) + ", this qvit reads " + FORMAT_VERSION + "; fit the score again");
             }
             // The mappings stay valid after close; copying the map keeps the reader out of the result.
-            return new ScoreFile(file, ScoreKind.parse(name), new LinkedHashMap<>(meta), new LinkedHashMap<>(reader.tensors()));
+            return new FittedScoreFile(file, ScoreKind.parse(name), new LinkedHashMap<>(meta), new LinkedHashMap<>(reader.tensors()));
         }
     }
 
