@@ -19,8 +19,10 @@ import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedModelFile;
 import io.qvit.quant.model.Site;
+import io.qvit.quant.model.TinyConvertedModel;
 import io.qvit.quant.model.WeightLayer;
 import io.qvit.quant.reparam.InputTransform;
+import io.qvit.testsupport.SafetensorsEdit;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -116,6 +118,21 @@ class ConvertCommandTest {
             assertArrayEquals(expected, actual);
             assertFalse(read.model().packed().isEmpty());
         }
+    }
+
+    /** Issue 19: codes retyped from U8 to I8 crashed predict with a NullPointerException (exit 3). */
+    @Test
+    void anEditedConvertedFileExitsTwoNamingTheTensor(@TempDir Path dir) throws IOException, URISyntaxException {
+        Path imgs = images(Files.createDirectory(dir.resolve("images")));
+        Path file = dir.resolve("tiny.safetensors");
+        TinyConvertedModel.write(file, TinyConvertedModel.VIT, QuantConfig.of(4, 4), 7);
+        SafetensorsEdit edit = SafetensorsEdit.of(file);
+        edit.entry("blocks.1.mlp.fc2.weight").put("dtype", "I8");
+        edit.write(file);
+        CliRun predict = CliRun.of("predict", "--model", file.toString(), imgs.toString());
+        assertEquals(2, predict.exit(), predict.toString());
+        assertTrue(predict.err().contains(file.toString()) && predict.err().contains("blocks.1.mlp.fc2.weight is I8")
+                && predict.err().contains("expected U8"), predict.toString());
     }
 
     @Test

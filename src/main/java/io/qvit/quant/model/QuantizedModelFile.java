@@ -95,97 +95,53 @@ public final class QuantizedModelFile {
         }
     }
 
+    /** Reads a converted file; everything in it is checked ({@link ConvertedModelValidator}) before the model is built. */
     public static Contents read(Path file) {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             Map<String, String> meta = r.metadata();
             if (!FORMAT.equals(meta.get("qvit.format")))
                 throw new QvitException(file + " is not a model written by qvit convert in format " + FORMAT
                         + " (its qvit.format is " + meta.get("qvit.format") + "); convert the model again with this version");
-            ModelDefinition definition;
-            QuantConfig quant;
-            try {
-                definition = JSON.readValue(require(file, meta, "qvit.definition"), ModelDefinition.class);
-                quant = JSON.readValue(require(file, meta, "qvit.quant"), QuantConfig.class);
-            } catch (JsonProcessingException e) {
-                throw new QvitException(file + ": unreadable model definition in its metadata (" + e.getOriginalMessage() + ")");
-            }
-            return new Contents(definition, model(file, r.tensors(), definition.config(), quant), meta);
+            ModelDefinition definition = ConvertedModelValidator.definition(file, meta);
+            QuantConfig quant = ConvertedModelValidator.quant(file, meta);
+            ConvertedModelValidator.tensors(file, r.tensors(), definition.config(), quant);
+            return new Contents(definition, model(r.tensors(), definition.config(), quant), meta);
         }
     }
 
-    private static QuantizedModel model(Path file, Map<String, WeightTensor> t, VitConfig cfg, QuantConfig quant) {
+    private static QuantizedModel model(Map<String, WeightTensor> t, VitConfig cfg, QuantConfig quant) {
         Map<String, QuantizedModel.PackedWeight> packed = new LinkedHashMap<>();
         Map<String, ModelWeights.Param> floats = new HashMap<>();
         for (Map.Entry<String, int[]> e : ModelWeights.expectedShapes(cfg).entrySet()) {
             String name = e.getKey();
             int[] shape = e.getValue();
             WeightTensor x = t.get(name);
-            if (x == null) throw new QvitException(file + " has no tensor " + name + "; the file is incomplete: convert the model again");
             if (x.dtype() == DType.U8) {
                 QuantFormat weightFormat = QuantFormat.symmetric(WeightLayer.bits(name, quant));
                 int rows = shape[0], k = (int) (numel(shape) / rows);
-                byte[] codes = bytes(x);
-                if (codes.length != rows * PackedCodes.rowBytes(weightFormat, k))
-                    throw new QvitException(file + ": " + name + " holds " + codes.length + " bytes, " + rows + " rows of " + k
-                            + " codes at " + weightFormat.bits() + " bits need " + rows * PackedCodes.rowBytes(weightFormat, k));
-                QuantParams p = new QuantParams(weightFormat, Granularity.PER_CHANNEL, vector(file, t, name + ".scale", rows),
-                        ints(file, name + ".zero_point", vector(file, t, name + ".zero_point", rows)));
-                packed.put(name, new QuantizedModel.PackedWeight(shape, new PackedCodes(codes, rows, k, weightFormat), p));
+                QuantParams p = new QuantParams(weightFormat, Granularity.PER_CHANNEL, t.get(name + ".scale").toFloats(),
+                        ints(t.get(name + ".zero_point").toFloats()));
+                packed.put(name, new QuantizedModel.PackedWeight(shape, new PackedCodes(bytes(x), rows, k, weightFormat), p));
             } else {
-                float[] data = x.toFloats();
-                if (data.length != numel(shape))
-                    throw new QvitException(file + ": " + name + " has " + data.length + " values, the model needs " + numel(shape));
-                floats.put(name, new ModelWeights.Param(shape, data));
+                floats.put(name, new ModelWeights.Param(shape, x.toFloats()));
             }
         }
         Map<ActivationKey, QuantParams> activations = new HashMap<>();
-        for (String name : t.keySet()) {
-            if (!name.startsWith("act.") || !name.endsWith(".scale")) continue;
-            String keyName = name.substring(4, name.length() - 6);
-            ActivationKey key = ActivationKey.parse(keyName);
-            if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
-            if (key.site().dynamic())
-                throw new QvitException(file + ": tensor " + name + " gives a range to " + key + ", which is ranged per row as it runs; convert the model again");
-            float scale = vector(file, t, name, 1)[0];
-            int zero = ints(file, "act." + keyName + ".zero_point", vector(file, t, "act." + keyName + ".zero_point", 1))[0];
-            activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR, new float[] {scale}, new int[] {zero}));
-        }
-        return new QuantizedModel(cfg, quant, floats, packed, activations, transforms(file, t));
-    }
-
-    /** The input transforms: a key's divisors, its rotation, or both (layer inputs are dynamic: no act.KEY.scale). */
-    private static Map<ActivationKey, InputTransform> transforms(Path file, Map<String, WeightTensor> t) {
         Map<ActivationKey, InputTransform> transforms = new HashMap<>();
         for (String name : t.keySet()) {
-            if (!name.startsWith("act.") || !(name.endsWith(".divisor") || name.endsWith(".rotation"))) continue;
+            if (!name.startsWith("act.")) continue;
             String keyName = name.substring(4, name.lastIndexOf('.'));
             ActivationKey key = ActivationKey.parse(keyName);
-            if (key == null) throw new QvitException(file + ": tensor " + name + " names no activation of a ViT");
-            if (transforms.containsKey(key)) continue;
-            WeightTensor d = t.get("act." + keyName + ".divisor"), r = t.get("act." + keyName + ".rotation");
-            float[] divisors = d == null ? null : d.toFloats();
-            float rotation = r == null ? 0f : vector(file, t, "act." + keyName + ".rotation", 1)[0];
-            int k = divisors != null ? divisors.length : (int) rotation;
-            if (r != null && (rotation != k || k < 1))
-                throw new QvitException(file + ": act." + keyName + ".rotation holds " + rotation + ", not the " + k
-                        + " input channels of " + keyName + "; convert the model again");
-            transforms.put(key, new InputTransform(divisors, r != null, k));
+            if (name.endsWith(".scale")) {
+                activations.put(key, new QuantParams(key.site().format(quant), Granularity.PER_TENSOR, t.get(name).toFloats(),
+                        ints(t.get("act." + keyName + ".zero_point").toFloats())));
+            } else if ((name.endsWith(".divisor") || name.endsWith(".rotation")) && !transforms.containsKey(key)) {
+                WeightTensor d = t.get("act." + keyName + ".divisor"), r = t.get("act." + keyName + ".rotation");
+                int k = d != null ? (int) d.numel() : (int) r.toFloats()[0];
+                transforms.put(key, new InputTransform(d == null ? null : d.toFloats(), r != null, k));
+            }
         }
-        return transforms;
-    }
-
-    private static String require(Path file, Map<String, String> meta, String key) {
-        String v = meta.get(key);
-        if (v == null) throw new QvitException(file + " has no " + key + " in its metadata; convert the model again");
-        return v;
-    }
-
-    private static float[] vector(Path file, Map<String, WeightTensor> t, String name, int length) {
-        WeightTensor x = t.get(name);
-        if (x == null) throw new QvitException(file + " has no tensor " + name + "; convert the model again");
-        float[] v = x.toFloats();
-        if (v.length != length) throw new QvitException(file + ": " + name + " has " + v.length + " values, expected " + length);
-        return v;
+        return new QuantizedModel(cfg, quant, floats, packed, activations, transforms);
     }
 
     private static byte[] bytes(WeightTensor x) {
@@ -195,7 +151,7 @@ public final class QuantizedModelFile {
         return out;
     }
 
-    private static long numel(int[] shape) {
+    static long numel(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;
         return n;
@@ -207,13 +163,10 @@ public final class QuantizedModelFile {
         return f;
     }
 
-    private static int[] ints(Path file, String name, float[] v) {
+    /** Zero points, whole numbers once validated. */
+    private static int[] ints(float[] v) {
         int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i]) || Math.abs(v[i]) > 255)
-                throw new QvitException(file + ": " + name + "[" + i + "] = " + v[i] + " is not a zero point (a whole number within the code range)");
-            out[i] = (int) v[i];
-        }
+        for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
         return out;
     }
 }
