@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.MissingOptionException;
@@ -57,7 +58,9 @@ public final class Main {
             return OK;
         }
         try {
-            return c.run(new DefaultParser().parse(options, rest));
+            CommandLine line = new DefaultParser().parse(options, rest);
+            rejectRepeatedOptions(line);
+            return c.run(line);
         } catch (MissingOptionException e) {
             List<String> names = new ArrayList<>();
             for (Object o : e.getMissingOptions()) names.add("--" + options.getOption(o.toString()).getLongOpt());
@@ -78,6 +81,17 @@ public final class Main {
             e.printStackTrace();
             return INTERNAL;
         }
+    }
+
+    /** Every option takes one value: a second one is an error, not silently ignored (commons-cli keeps the first). */
+    private static void rejectRepeatedOptions(CommandLine line) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (Option o : line.getOptions()) values.computeIfAbsent(o.getLongOpt() != null ? o.getLongOpt() : o.getOpt(), k -> new ArrayList<>()).add(o.getValue());
+        values.forEach((name, given) -> {
+            if (given.size() > 1)
+                throw new QvitException("--" + name + " is given " + given.size() + " times" + (given.get(0) == null ? "" : " (" + String.join(", ", given) + ")")
+                        + "; it takes one value, give it once");
+        });
     }
 
     private void printCommands() {

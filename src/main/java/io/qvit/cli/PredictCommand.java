@@ -82,6 +82,7 @@ final class PredictCommand implements Command {
         ModelDefinition definition = converted != null ? converted.definition() : loaded.definition();
         List<Sample> samples = Datasets.fromArguments(line.getArgList());
         int classes = definition.config().numClasses();
+        Datasets.requireLabelsBelow(samples, classes, definition.name(), "the images");
         boolean imagenet = classes == ImageNetClasses.size();
         PrintStream terminal = System.out;
         boolean quiet = line.hasOption("quiet");

@@ -76,12 +76,14 @@ final class StudyCommand implements Command {
         List<String> models = list(line.getOptionValue("models"), "--models");
         for (String m : models) CliOptions.modelSpec("models", m);
         boolean quantized = precisions.stream().anyMatch(p -> !p.equals(StudyPlan.FP32));
-        if (line.getOptionValue("calib") == null && (quantized || !line.hasOption("fit")))
+        boolean fitted = settings.scores().stream().anyMatch(ScoreKind::needsFit);
+        if (line.hasOption("fit")) CliOptions.existingPath("fit", line.getOptionValue("fit")); // checked even where no score uses it
+        if (line.getOptionValue("calib") == null && (quantized || fitted && !line.hasOption("fit")))
             throw new QvitException("--calib LIST_OR_DIR is needed: the images to calibrate on" + (quantized ? "" : " (and the default fit set)"));
         List<Sample> calibration = line.hasOption("calib") ? QuantOptions.calibrationImages(line) : List.of();
         StudyDataset id = new StudyDataset(StudyDataset.ID, images(line.getOptionValue("id"), limit, "--id"));
         StudyDataset fit = new StudyDataset(StudyDataset.FIT,
-                line.hasOption("fit") ? images(line.getOptionValue("fit"), limit, "--fit") : calibration);
+                !fitted ? List.of() : line.hasOption("fit") ? images(line.getOptionValue("fit"), limit, "--fit") : calibration);
         StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit),
                 settings.scores(), out, settings.batch());
         try (Backend backend = settings.device().open()) {

@@ -25,6 +25,21 @@ public final class Datasets {
 
     private Datasets() {}
 
+    /**
+     * Fails, before any image is decoded, when a label is not one of the model's {@code classes}
+     * (an index of 5000 for a 1000-class model would otherwise count as a miss); names the image, the
+     * label and the range.
+     */
+    public static void requireLabelsBelow(List<Sample> samples, int classes, String model, String set) {
+        for (Sample s : samples) {
+            if (s.label() == Sample.UNLABELLED || s.label() < classes) continue;
+            long more = samples.stream().filter(x -> x.label() >= classes).count() - 1;
+            throw new QvitException(set + ": " + s.file() + " is labelled class " + s.label() + ", but " + model + " has " + classes
+                    + " classes (0 to " + (classes - 1) + ")" + (more > 0 ? "; " + more + " more labels are out of range" : "")
+                    + "; give the list made for this model's classes");
+        }
+    }
+
     public static List<Sample> fromArguments(List<String> args) {
         if (args.isEmpty()) throw new QvitException("no images given: pass image files, folders or labelled .csv lists");
         List<Sample> samples = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.util.function.IntPredicate;
 public final class LabelledCsv {
     static final List<String> FILE_COLUMNS = List.of("file", "path", "filename", "image");
     static final List<String> LABEL_COLUMNS = List.of("label", "class", "target", "class_index");
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     private LabelledCsv() {}
 
@@ -34,6 +35,7 @@ public final class LabelledCsv {
             throw new QvitException("cannot read list " + csv + ": " + e);
         }
         if (lines.isEmpty()) throw new QvitException("list " + csv + " is empty; it needs a header row such as file,label");
+        if (lines.get(0).startsWith(BYTE_ORDER_MARK)) lines.set(0, lines.get(0).substring(1)); // Excel writes one; it is no part of the header
         List<String> header = lowerCase(split(csv, 1, lines.get(0)));
         List<String> first = lines.size() > 1 ? split(csv, 2, lines.get(1)) : List.of();
         int fileAt = column(csv, header, fileColumn, FILE_COLUMNS, null);

@@ -32,7 +32,7 @@ final class KnnScore implements OodScore {
 
     static KnnScore fit(FitData data, int k) {
         float[][] x = data.outputs().requireFeatures(ScoreKind.KNN);
-        data.requireSamples(ScoreKind.KNN, k, "K = " + k + " neighbours are looked for among them");
+        data.requireSamples(ScoreKind.KNN, FitRequirements.minimumSamples(ScoreKind.KNN, k, x[0].length, 0), "K = " + k + " neighbours are looked for among them");
         float[][] bank = new float[x.length][];
         for (int i = 0; i < x.length; i++) {
             double[] u = normalised(x[i], "fit features row " + i);

@@ -47,7 +47,7 @@ final class MahalanobisScore implements OodScore {
         float[][] x = data.outputs().requireFeatures(kind);
         int[] labels = data.requireLabels(kind);
         int classes = data.outputs().classes(), d = x[0].length;
-        data.requireSamples(kind, d + classes, "the tied covariance of " + d + "-dimensional features around " + classes
+        data.requireSamples(kind, FitRequirements.minimumSamples(kind, 0, d, classes), "the tied covariance of " + d + "-dimensional features around " + classes
                 + " class means has rank at most n - " + classes);
         double[][] means = classMeans(kind, x, labels, classes);
         double[][] precision = SymmetricEigen.of(Covariance.around(x, i -> means[labels[i]])).pseudoInverse();

@@ -39,7 +39,7 @@ final class VimScore implements OodScore {
             throw new QvitException("vim principal dimension " + dim + " must be in [1, " + d + ") for " + d
                     + "-dimensional features; choose a smaller --vim-dim");
         }
-        data.requireSamples(ScoreKind.VIM, d, "the covariance of " + d + "-dimensional features must have full rank");
+        data.requireSamples(ScoreKind.VIM, FitRequirements.minimumSamples(ScoreKind.VIM, 0, d, 0), "the covariance of " + d + "-dimensional features must have full rank");
         double[] origin = origin(head);
         SymmetricEigen eig = SymmetricEigen.of(Covariance.around(x, i -> origin));
         double[][] basis = new double[d - dim][];

@@ -40,10 +40,12 @@ public final class ReportWriter {
         r.append("- ID test set: ").append(plan.id().samples().size()).append(" images\n");
         for (StudyDataset d : plan.ood()) r.append("- OOD set `").append(d.name()).append("`: ").append(d.samples().size()).append(" images\n");
         r.append("- scores: ").append(String.join(", ", plan.scores().stream().map(ScoreKind::cliName).toList())).append('\n');
-        r.append("- quantized precisions calibrated on ").append(plan.calibration().size()).append(" images")
-                .append(overlap(plan.calibration(), plan.id())).append('\n');
-        r.append("- fitted scores fitted on ").append(plan.fit().samples().size()).append(" images")
-                .append(overlap(plan.fit().samples(), plan.id())).append('\n');
+        if (!plan.calibration().isEmpty())
+            r.append("- quantized precisions calibrated on ").append(plan.calibration().size()).append(" images")
+                    .append(overlap(plan.calibration(), plan.id())).append('\n');
+        if (plan.needsFit())
+            r.append("- fitted scores fitted on ").append(plan.fit().samples().size()).append(" images")
+                    .append(overlap(plan.fit().samples(), plan.id())).append('\n');
         r.append("\nMetrics in percent; FPR@95 is the fraction of ID images flagged at 95% of OOD caught (OpenOOD v1.5).\n\n");
     }
 

@@ -19,6 +19,7 @@ final class ScoreFits {
     private final CellOutputs fit;
     private final StudyModel model;
 
+    /** {@code fit} may be null when no score of the study is fitted. */
     ScoreFits(Path dir, CellOutputs fit, StudyModel model) {
         this.dir = dir;
         this.fit = fit;

@@ -18,7 +18,8 @@ public record StudyDataset(String name, List<Sample> samples) {
         if (!NAME.matcher(name).matches())
             throw new QvitException("data set name '" + name + "' must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
         samples = List.copyOf(samples);
-        if (samples.isEmpty()) throw new QvitException("data set '" + name + "' has no images");
+        // the fit set is empty where no score is fitted; StudyChecks refuses it where one is
+        if (samples.isEmpty() && !name.equals(FIT)) throw new QvitException("data set '" + name + "' has no images");
     }
 
     /** Whether every image has a class label (needed for accuracy and for label-fitted scores). */

@@ -38,7 +38,7 @@ public final class StudyEvaluator {
         CellOutputs id = store.read(m, precision, plan.id());
         Map<String, ModelOutputs> ood = new LinkedHashMap<>();
         for (StudyDataset set : plan.ood()) ood.put(set.name(), store.read(m, precision, set).modelOutputs());
-        ScoreFits fits = new ScoreFits(store.fitDir(m, precision), store.read(m, precision, plan.fit()), model);
+        ScoreFits fits = new ScoreFits(store.fitDir(m, precision), plan.needsFit() ? store.read(m, precision, plan.fit()) : null, model);
         Map<ScoreKind, double[]> idScores = new LinkedHashMap<>();
         Map<ScoreKind, Map<String, double[]>> oodScores = new LinkedHashMap<>();
         Map<ScoreKind, Map<String, OodResult>> metrics = new LinkedHashMap<>();

@@ -49,9 +49,14 @@ public record StudyPlan(List<String> models, List<String> precisions, List<Sampl
             throw new QvitException("--calib: quantized precisions need calibration images");
     }
 
-    /** The sets the network runs on, in order: id, fit, then the OOD sets. */
+    /** Whether a score is fitted, so that the fit set runs through the network. */
+    public boolean needsFit() {
+        return scores.stream().anyMatch(ScoreKind::needsFit);
+    }
+
+    /** The sets the network runs on, in order: id, fit (where a score is fitted), then the OOD sets. */
     public List<StudyDataset> datasets() {
-        List<StudyDataset> all = new ArrayList<>(List.of(id, fit));
+        List<StudyDataset> all = new ArrayList<>(needsFit() ? List.of(id, fit) : List.of(id));
         all.addAll(ood);
         return all;
     }

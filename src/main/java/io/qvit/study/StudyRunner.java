@@ -53,6 +53,7 @@ public final class StudyRunner {
             String other = specOf.put(model.name(), spec);
             if (other != null)
                 throw new QvitException("--models: " + other + " and " + spec + " are both " + model.name() + "; a study holds each model once");
+            StudyChecks.beforeForward(plan, loaded);
             runModel(loaded, model.name());
             models.add(model);
         }

@@ -181,6 +181,25 @@ class OptionValidationTest {
         assertTrue(run.err().lines().count() <= 2, "one message, no trace:\n" + run);
     }
 
+    /** Issue 19: commons-cli keeps the first of a repeated option; every option takes one value, so a second is an error. */
+    @ParameterizedTest(name = "{0} twice")
+    @MethodSource("cases")
+    void aRepeatedOptionIsAnErrorNamingIt(Case c) {
+        if (c.value().isEmpty() || c.value().startsWith("-")) return; // commons-cli reports these as a missing argument
+        List<String> args = new ArrayList<>(List.of(c.command(), "--" + c.option(), c.value(), "--" + c.option(), c.value() + "x"));
+        args.addAll(c.valid());
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(Main.USAGE, run.exit(), c + " twice\n" + run);
+        assertTrue(run.err().contains("--" + c.option() + " is given 2 times"), c + " twice\n" + run);
+    }
+
+    @Test
+    void aRepeatedShortOptionIsNamedByItsLongName() {
+        CliRun run = CliRun.of("predict", "--model", model, "-o", tmp.resolve("a.csv").toString(), "-o", tmp.resolve("b.csv").toString(), images);
+        assertEquals(Main.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().contains("--out is given 2 times (" + tmp.resolve("a.csv") + ", " + tmp.resolve("b.csv") + ")"), run.toString());
+    }
+
     @Test
     void everyOptionIsCovered() {
         Set<String> missing = new TreeSet<>();

@@ -18,6 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictCommandTest {
     private static final String MODEL = "models/vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors";
 
+    /** Issue 19: a class index beyond the model's classes was scored as a miss; now refused before any image runs. */
+    @Test
+    void aLabelBeyondTheModelsClassesIsRefusedBeforeTheForward(@TempDir Path dir) throws IOException, java.net.URISyntaxException {
+        Path image = dir.resolve("grey.jpg");
+        Files.copy(Path.of(PredictCommandTest.class.getResource("/fixtures/preprocessing/dec_grey.jpg").toURI()), image);
+        Path list = Files.writeString(dir.resolve("list.csv"), "file,class_index\ngrey.jpg,3\ngrey.jpg,5000\n");
+        String model = Path.of(PredictCommandTest.class.getResource("/fixtures/timm/vit_micro_patch8_32/model.safetensors").toURI()).toString();
+        CliRun run = CliRun.of("predict", "--model", model, list.toString());
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains(image + " is labelled class 5000") && run.err().contains("has 10 classes (0 to 9)"), run.toString());
+        assertFalse(run.out().contains("classified") || run.err().contains("images/s"), "no image ran:\n" + run);
+    }
+
     @Test
     void writesTheCsvAndNamesTheUnreadableImage(@TempDir Path dir) throws IOException {
         Path model = SharedData.require(MODEL);

@@ -47,11 +47,11 @@ class StudyCommandTest {
                 "--calib-count", "4", "--id", idList.toString(), "--fit", fitList.toString(),
                 "--ood", "textures=" + textures + ",noise=" + noise, "--out", out.toString(), "--batch", "8", "--threads", "2"};
 
-        CliRun first = CliRun.of(with(base, "--scores", "msp,energy"));
+        CliRun first = CliRun.of(with(base, "--scores", "msp,energy,tempscale"));
         assertEquals(0, first.exit(), first.toString());
         assertTrue(first.err().contains("images/s"), first.toString());
         List<JsonNode> records = records(out);
-        assertEquals(3 * (1 + 2 * 2), records.size(), "per cell an ID record and 2 scores x 2 OOD sets");
+        assertEquals(3 * (1 + 3 * 2), records.size(), "per cell an ID record and 3 scores x 2 OOD sets");
         checkOutputs(out, records);
         Map<Path, FileTime> outputs = times(out.resolve("outputs"), ".npy");
         assertEquals(3 * 4 * 2, outputs.size(), "logits and features of 4 sets in 3 cells");
@@ -84,6 +84,51 @@ class StudyCommandTest {
         try (Stream<Path> all = Files.walk(out)) {
             assertFalse(all.anyMatch(p -> p.getFileName().toString().endsWith(".part")), "no half-written file is left");
         }
+    }
+
+    /** Issue 19: what needs only the model and the lists is checked before any forward pass. */
+    @Test
+    void refusesBeforeAnyForwardWhatCannotWork(@TempDir Path dir) throws Exception {
+        Path ids = labelledImages(dir.resolve("id"), 4, 1);
+        Path textures = flatImages(dir.resolve("ood"), 2, 3);
+        Path out = dir.resolve("study");
+        String[] base = {"study", "--models", model(), "--precisions", "fp32", "--ood", "t=" + textures, "--out", out.toString(), "--threads", "1"};
+
+        Path beyond = dir.resolve("id/beyond.csv");
+        Files.writeString(beyond, Files.readString(ids) + "img_000.png,10\n");
+        CliRun labels = CliRun.of(with(base, "--id", beyond.toString(), "--scores", "msp"));
+        assertEquals(2, labels.exit(), labels.toString());
+        assertTrue(labels.err().contains("--id: ") && labels.err().contains("is labelled class 10")
+                && labels.err().contains("has 10 classes (0 to 9)"), labels.toString());
+        assertFalse(labels.err().contains("images/s"), "no forward ran:\n" + labels);
+
+        CliRun small = CliRun.of(with(base, "--id", ids.toString(), "--fit", ids.toString(), "--scores", "msp,mds"));
+        assertEquals(2, small.exit(), small.toString());
+        assertTrue(small.err().contains("--fit: mds needs at least 58 ID fit images") && small.err().contains("has 4"), small.toString());
+        assertFalse(small.err().contains("images/s"), "no forward ran:\n" + small);
+
+        Path unlabelled = flatImages(dir.resolve("plain"), 60, 5);
+        CliRun noLabels = CliRun.of(with(base, "--id", ids.toString(), "--fit", unlabelled.toString(), "--scores", "tempscale"));
+        assertEquals(2, noLabels.exit(), noLabels.toString());
+        assertTrue(noLabels.err().contains("tempscale is fitted on labelled ID images"), noLabels.toString());
+        assertFalse(noLabels.err().contains("images/s"), "no forward ran:\n" + noLabels);
+    }
+
+    /** Issue 19: with only unfitted scores, neither --calib nor a fit-set forward is needed. */
+    @Test
+    void unfittedScoresNeedNoCalibrationAndRunNoFitSet(@TempDir Path dir) throws Exception {
+        Path ids = labelledImages(dir.resolve("id"), 4, 1);
+        Path fit = labelledImages(dir.resolve("fit"), 6, 2);
+        Path out = dir.resolve("study");
+        CliRun run = CliRun.of("study", "--models", model(), "--precisions", "fp32", "--id", ids.toString(), "--fit", fit.toString(),
+                "--ood", "t=" + flatImages(dir.resolve("ood"), 2, 3), "--out", out.toString(), "--scores", "msp,energy", "--threads", "1");
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.err().contains("6/6 images"), "the ID and OOD images, not the fit set's 6:\n" + run);
+        Path cell = out.resolve("outputs/vit_micro_patch8_32.random/fp32");
+        assertTrue(Files.exists(cell.resolve("id.files.txt")) && !Files.exists(cell.resolve("fit.files.txt")), run.toString());
+        CliRun noFit = CliRun.of("study", "--models", model(), "--precisions", "fp32", "--id", ids.toString(),
+                "--ood", "t=" + dir.resolve("ood"), "--out", out.toString(), "--scores", "msp", "--threads", "1");
+        assertEquals(0, noFit.exit(), noFit.toString());
     }
 
     @Test

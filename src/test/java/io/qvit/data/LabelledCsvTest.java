@@ -34,6 +34,16 @@ class LabelledCsvTest {
         assertEquals(s, LabelledCsv.read(csv, "image", "TARGET"));
     }
 
+    /** Issue 19: Excel's UTF-8 CSV starts with a byte-order mark, which made the header's first column "\uFEFFfile". */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheHeader(@TempDir Path dir) throws IOException {
+        String text = "file,label\nx.png,3\ny.png,n01443537\n";
+        Path plain = Files.writeString(dir.resolve("plain.csv"), text);
+        Path marked = Files.writeString(dir.resolve("marked.csv"), "\uFEFF" + text);
+        assertEquals(LabelledCsv.read(plain, null, null), LabelledCsv.read(marked, null, null));
+        assertEquals(LabelledCsv.read(plain, "file", "label"), LabelledCsv.read(marked, "file", "label"));
+    }
+
     @Test
     void badRowsNameTheLine(@TempDir Path dir) throws IOException {
         Path csv = Files.writeString(dir.resolve("bad.csv"), "file,label\nx.jpg,3\ny.jpg,cat\n");
