@@ -6,6 +6,7 @@ import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.Datasets;
 import io.qvit.data.EvalTransform;
 import io.qvit.data.ImageDecoder;
+import io.qvit.files.OutputFolder;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelDefinition;
@@ -69,11 +70,13 @@ public final class Model {
     /**
      * Calibrates as {@link #quantize} does, packs the weights, writes the converted model to
      * {@code out} (a {@code .safetensors} file, as {@code qvit convert} writes) and returns it, run
-     * with integer matrix products. Weights and activations must both be quantized.
+     * with integer matrix products. Weights and activations must both be quantized. The folder of
+     * {@code out} must exist and be writable (checked first; as {@code qvit convert}, none is created).
      */
     public Model convert(Precision precision, List<Path> calibration, Path out) {
         if (!out.getFileName().toString().endsWith(".safetensors"))
             throw new QvitException(out + ": name the converted model .safetensors, the format it is written in");
+        OutputFolder.requireWritable("converted model " + out, out.toAbsolutePath().getParent()); // as qvit convert: before calibrating
         if (QuantConfig.isFloat(precision.weightBits()) || QuantConfig.isFloat(precision.activationBits()))
             throw new QvitException("a converted model runs as integers: weights and activations must both be quantized, not " + precision
                     + "; use quantize for float weights or activations");

@@ -73,6 +73,11 @@ public final class Session implements AutoCloseable {
         if (batch < 1 || images.length != (long) batch * per)
             throw new QvitException("images must hold batch x 3 x " + model.inputSize() + " x " + model.inputSize() + " = "
                     + (long) Math.max(batch, 0) * per + " floats for batch " + batch + ", got " + images.length);
+        for (int i = 0; i < images.length; i++) {
+            if (Float.isFinite(images[i])) continue; // the fp32 forward would carry it into NaN logits (the quantized one refuses it)
+            throw new QvitException("images[" + i + "] (image " + i / per + ") is " + images[i]
+                    + "; a preprocessed image holds finite values only (Model.preprocess makes them)");
+        }
         VisionTransformer.Output out = classifier.forward(images, batch);
         return new Outputs(batch, out.logits(), out.features());
     }

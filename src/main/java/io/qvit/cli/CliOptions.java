@@ -3,6 +3,7 @@ package io.qvit.cli;
 import io.qvit.QvitException;
 import io.qvit.backend.Backend;
 import io.qvit.backend.Device;
+import io.qvit.files.OutputFolder;
 import io.qvit.hub.HubModelSpec;
 import io.qvit.model.ModelCatalog;
 import io.qvit.model.ModelLoader;
@@ -133,10 +134,7 @@ final class CliOptions {
     }
 
     private static void writableFolder(String option, Path value, Path folder) {
-        if (folder == null) return;
-        if (!Files.isDirectory(folder))
-            throw new QvitException("--" + option + " " + value + ": the folder " + folder + " does not exist; create it first");
-        if (!Files.isWritable(folder)) throw new QvitException("--" + option + " " + value + ": the folder " + folder + " is not writable");
+        if (folder != null) OutputFolder.requireWritable("--" + option + " " + value, folder);
     }
 
     /** {@code value} when it is one of {@code allowed}; else an error naming the option and the allowed values. */

@@ -2,6 +2,7 @@ package io.qvit.data;
 
 import io.qvit.QvitException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public final class LabelledCsv {
         List<String> lines;
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new QvitException("list " + csv + " is not UTF-8 text; save it as a UTF-8 CSV with a header row such as file,label", e);
         } catch (IOException e) {
             throw new QvitException("cannot read list " + csv + ": " + e);
         }
@@ -48,6 +51,8 @@ public final class LabelledCsv {
             if (row.size() <= Math.max(fileAt, labelAt))
                 throw new QvitException(csv + " line " + (n + 1) + ": " + row.size() + " columns, the header has " + header.size());
             int label = parseLabel(row.get(labelAt));
+            if (label < 0 && row.get(labelAt).strip().chars().allMatch(Character::isDigit) && !row.get(labelAt).isBlank())
+                throw new QvitException(csv + " line " + (n + 1) + ": class index " + row.get(labelAt).strip() + " is too large for any model");
             if (label < 0)
                 throw new QvitException(csv + " line " + (n + 1) + ": label '" + row.get(labelAt)
                         + "' is neither a class index nor an ImageNet-1k wnid");

@@ -4,6 +4,7 @@ import io.qvit.QvitException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +64,8 @@ public final class ScoreFile {
                 if (n == scores.length) scores = Arrays.copyOf(scores, n * 2);
                 scores[n++] = v;
             }
+        } catch (CharacterCodingException e) {
+            throw new QvitException(file + " is neither text (UTF-8) nor a .npy file; give one decimal score per line, or a .npy array", e);
         } catch (IOException e) {
             throw new QvitException("cannot read " + file + " as text with one score per line: " + e.getMessage(), e);
         }

@@ -41,6 +41,9 @@ public final class ModelCatalog {
      * and tags are errors that list what is known.
      */
     public static Entry lookup(String nameWithTag) {
+        if (nameWithTag.contains("/") || nameWithTag.contains("\\") || nameWithTag.endsWith(".safetensors") || nameWithTag.endsWith(".pth"))
+            throw new QvitException("'" + nameWithTag + "' is a path or hub spec, but an architecture is a timm name such as"
+                    + " vit_tiny_patch16_224 (or NAME.TAG); give weights as the model, not as the architecture");
         int dot = nameWithTag.indexOf('.');
         String arch = dot < 0 ? nameWithTag : nameWithTag.substring(0, dot);
         JsonNode a = TABLE.get("architectures").get(arch);

@@ -37,10 +37,13 @@ public final class ModelLoader {
             return loadFile(r.weights(), withConfig);
         }
         Path file = Path.of(spec);
-        if (!Files.isRegularFile(file))
-            throw new QvitException("model '" + spec + "': " + (Files.exists(file) ? "is not a file" : "no such file (looked at "
-                    + file.toAbsolutePath().normalize() + ")") + "; give a .safetensors or .pth file, or hf:timm/<name>.<tag>"
-                    + " (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
+        if (!Files.isRegularFile(file)) {
+            Path absolute = file.toAbsolutePath().normalize();
+            // the path once; where it was relative, also where it was looked for
+            String where = absolute.toString().equals(spec) ? "" : " (looked at " + absolute + ")";
+            throw new QvitException("model '" + spec + "': " + (Files.exists(file) ? "is not a file" : "no such file" + where)
+                    + "; give a .safetensors or .pth file, or hf:timm/<name>.<tag> (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
+        }
         return loadFile(file, hints);
     }
 

@@ -212,6 +212,14 @@ class OptionValidationTest {
         assertTrue(missing.isEmpty(), "options without a bad-value case: " + missing);
     }
 
+    /** Issue 19: a weights path given as --arch was reported as an unknown architecture. */
+    @Test
+    void archTakesANameNotAFile() {
+        CliRun run = CliRun.of("bench", "--arch", "some/path.safetensors");
+        assertEquals(Main.USAGE, run.exit(), run.toString());
+        assertTrue(run.err().contains("--arch: 'some/path.safetensors' is a path or hub spec, but an architecture is a timm name"), run.toString());
+    }
+
     @Test
     void cudaSaysThisBuildHasNone() {
         CliRun run = CliRun.of("bench", "--arch", "vit_tiny_patch16_224", "--device", "cuda");

@@ -31,6 +31,21 @@ class PredictCommandTest {
         assertFalse(run.out().contains("classified") || run.err().contains("images/s"), "no image ran:\n" + run);
     }
 
+    /**
+     * Issue 19: permission bits said /proc (or a read-only folder, for root) was writable, and the CSV
+     * failed after every image had run; creating a file there is tried first.
+     */
+    @Test
+    void anOutputFolderThatCannotBeWrittenIsRefusedFirst() throws java.net.URISyntaxException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "needs Linux's /proc");
+        String model = Path.of(PredictCommandTest.class.getResource("/fixtures/timm/vit_micro_patch8_32/model.safetensors").toURI()).toString();
+        String images = Path.of(PredictCommandTest.class.getResource("/fixtures/preprocessing/dec_grey.jpg").toURI()).toString();
+        CliRun run = CliRun.of("predict", "--model", model, "-o", "/proc/predictions.csv", images);
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("--out /proc/predictions.csv: cannot write in /proc"), run.toString());
+        assertFalse(run.out().contains("classified"), "no image ran:\n" + run);
+    }
+
     @Test
     void writesTheCsvAndNamesTheUnreadableImage(@TempDir Path dir) throws IOException {
         Path model = SharedData.require(MODEL);

@@ -44,6 +44,17 @@ class LabelledCsvTest {
         assertEquals(LabelledCsv.read(plain, "file", "label"), LabelledCsv.read(marked, "file", "label"));
     }
 
+    /** Issue 19: a list that is not UTF-8, and a class index too long to be one, say so with the file, line and value. */
+    @Test
+    void notTextAndHugeIndicesAreNamed(@TempDir Path dir) throws IOException {
+        Path latin1 = Files.write(dir.resolve("latin1.csv"), "file,label\ncaf\u00e9.png,3\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        QvitException e = assertThrows(QvitException.class, () -> LabelledCsv.read(latin1, null, null));
+        assertTrue(e.getMessage().contains("latin1.csv is not UTF-8 text"), e.getMessage());
+        Path huge = Files.writeString(dir.resolve("huge.csv"), "file,class_index\nx.png,123456789012\n");
+        e = assertThrows(QvitException.class, () -> LabelledCsv.read(huge, null, null));
+        assertTrue(e.getMessage().contains("huge.csv line 2: class index 123456789012"), e.getMessage());
+    }
+
     @Test
     void badRowsNameTheLine(@TempDir Path dir) throws IOException {
         Path csv = Files.writeString(dir.resolve("bad.csv"), "file,label\nx.jpg,3\ny.jpg,cat\n");

@@ -23,6 +23,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,6 +108,44 @@ class ApiTest {
         session.close();
         session.close();
         assertThrows(IllegalStateException.class, () -> session.run(EmbeddingExampleTest.images(dir)));
+    }
+
+    /** Issue 19: an all-NaN batch gave class 0 with a NaN probability on the fp32 path; the quantized one refused it. */
+    @Test
+    void nonFiniteImagesAreRefusedAtEveryPrecision(@TempDir Path dir) throws IOException, URISyntaxException {
+        Model fp32 = Qvit.load(micro("model.safetensors").toString());
+        int per = 3 * fp32.inputSize() * fp32.inputSize();
+        float[] oneBad = new float[2 * per];
+        for (int i = 0; i < oneBad.length; i++) oneBad[i] = (float) Math.sin(i); // finite, then one NaN in the second image
+        oneBad[per + 5] = Float.NaN;
+        float[] allNan = new float[per];
+        Arrays.fill(allNan, Float.NaN);
+        for (Model model : List.of(fp32, fp32.quantize(Precision.W8A8, EmbeddingExampleTest.images(dir)))) {
+            try (Session session = model.openSession(CPU)) {
+                QvitException e = assertThrows(QvitException.class, () -> session.run(allNan.clone(), 1), model.precision().toString());
+                assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+                assertThrows(QvitException.class, () -> session.run(oneBad.clone(), 2), model.precision().toString());
+            }
+        }
+    }
+
+    /** Issue 19: the API created missing folders for a converted model where qvit convert refuses; both refuse, before calibrating. */
+    @Test
+    void convertRefusesAMissingFolderAsTheCliDoes(@TempDir Path dir) throws IOException, URISyntaxException {
+        Model fp32 = Qvit.load(micro("model.safetensors").toString());
+        Path out = dir.resolve("no/such/folder/model.safetensors");
+        QvitException e = assertThrows(QvitException.class, () -> fp32.convert(Precision.W8A8, EmbeddingExampleTest.images(dir), out));
+        assertTrue(e.getMessage().contains(out.getParent() + " does not exist"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("no")), "no folder was created");
+    }
+
+    /** Issue 19: the path of a missing model appeared twice in the message. */
+    @Test
+    void aMissingModelFileIsNamedOnce(@TempDir Path dir) {
+        String absent = dir.resolve("absent.safetensors").toString();
+        QvitException e = assertThrows(QvitException.class, () -> Qvit.load(absent));
+        assertEquals(e.getMessage().indexOf(absent), e.getMessage().lastIndexOf(absent), e.getMessage());
+        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     }
 
     @Test

@@ -34,12 +34,20 @@ class ScoreFileTest {
         assertArrayEquals(new double[0], ScoreFile.read(file));
     }
 
+    /** Issue 19: a binary file that is not .npy was reported as a bare decoding error ("Input length = 1"). */
+    @Test
+    void aBinaryFileIsNamedAsNotText(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("scores.bin"), new byte[] {0x30, 0x2e, 0x35, 0x0a, (byte) 0xff, (byte) 0xfe, 0x0a});
+        QvitException e = assertThrows(QvitException.class, () -> ScoreFile.read(file));
+        assertTrue(e.getMessage().contains(file + " is neither text (UTF-8) nor a .npy file"), e.getMessage());
+    }
+
     @Test
     void badFilesAreNamedWithTheLineOrIndex(@TempDir Path dir) throws IOException {
         assertRefused(dir, "words.txt", "0.1\n\nhigh\n".getBytes(), "line 3: 'high' is not a finite decimal number");
         assertRefused(dir, "nan.txt", "0.1\nnan\n".getBytes(), "line 2: 'nan'");
         assertRefused(dir, "suffix.txt", "1.5f\n".getBytes(), "line 1");
-        assertRefused(dir, "binary.txt", new byte[] {1, (byte) 0xff, (byte) 0xfe, 0, 10}, "as text");
+        assertRefused(dir, "binary.txt", new byte[] {1, (byte) 0xff, (byte) 0xfe, 0, 10}, "is neither text (UTF-8) nor a .npy file");
         Path matrix = dir.resolve("matrix.npy");
         Npy.write(matrix, new float[][] {{1, 2, 3}, {4, 5, 6}});
         assertMessage(matrix, "shape [2, 3] is not one score per sample");
