@@ -11,9 +11,12 @@ import io.qvit.study.Study;
 import io.qvit.study.StudyDataset;
 import io.qvit.study.StudyPlan;
 import io.qvit.study.StudyProgress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -73,6 +76,7 @@ final class StudyCommand implements Command {
         int limit = settings.limit();
         List<String> precisions = settings.precisions();
         Path out = CliOptions.outputFolder(line, "out");
+        requireOutsideImageFolders(line, out);
         List<String> models = list(line.getOptionValue("models"), "--models");
         for (String m : models) CliOptions.modelSpec("models", m);
         boolean quantized = precisions.stream().anyMatch(p -> !p.equals(StudyPlan.FP32));
@@ -107,6 +111,23 @@ final class StudyCommand implements Command {
             QuantOptions.checkCalibration(line);
             return new Settings(limit, batch, device, scores, StudyCommand.precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4")));
         }
+    }
+
+    /** An --out inside an image folder would have its figures (PNGs) read as images by the next run. */
+    private static void requireOutsideImageFolders(CommandLine line, Path out) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (String option : List.of("id", "fit", "calib")) if (line.hasOption(option)) inputs.put("--" + option, line.getOptionValue(option));
+        for (String item : line.getOptionValue("ood").split(",", -1)) {
+            int eq = item.indexOf('=');
+            if (eq > 0) inputs.put("--ood " + item.substring(0, eq), item.substring(eq + 1));
+        }
+        Path target = out.toAbsolutePath().normalize();
+        inputs.forEach((option, value) -> {
+            Path folder = Path.of(value.trim()).toAbsolutePath().normalize();
+            if (Files.isDirectory(folder) && target.startsWith(folder))
+                throw new QvitException("--out " + out + " is inside the image folder of " + option + " (" + value + "), whose images the next"
+                        + " run would count with the study's own figures; choose an --out outside it");
+        });
     }
 
     private static List<String> precisions(String value) {

@@ -4,6 +4,7 @@ import io.qvit.QvitException;
 import io.qvit.data.Sample;
 import io.qvit.files.AtomicFile;
 import io.qvit.files.Npy;
+import io.qvit.files.Sha256;
 import io.qvit.files.NpyArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,12 @@ import java.util.stream.Stream;
  * {@code <set>.logits.npy}, {@code <set>.features.npy}, {@code <set>.files.txt} (the image paths in row
  * order) and, when some images could not be read, {@code <set>.unreadable.txt}.
  *
- * <p>Every file is written atomically and {@code files.txt} last, so a set counts as done only once
- * all of it is on disk: a killed study leaves whole sets or none. A cached set is reused only when
- * its files are exactly the set's images now (read plus unreadable), so a changed list is rerun.
- * {@code cell.json} records what the outputs depend on besides the images (the model source, the
- * precision and the calibration images); when it changes, the cell's outputs are discarded.
+ * <p>Every file is written atomically and {@code <set>.key} last, so a set counts as done only once
+ * all of it is on disk: a killed study leaves whole sets or none. {@code cell.json} records what the
+ * outputs depend on besides the images ({@link CellKey}); when it changes, the cell's outputs are
+ * discarded. A set's key is the digest of that description and of its images' stamps (names, sizes,
+ * modification times), so a set is reused only when it was computed under this very description from
+ * these very images, and its files are exactly the set's images now (read plus unreadable).
  */
 public final class OutputStore {
     private final Path root;
@@ -68,6 +70,8 @@ public final class OutputStore {
         Path files = dir.resolve(set.name() + ".files.txt");
         if (!Files.exists(files) || !Files.exists(npy(dir, set.name(), "logits")) || !Files.exists(npy(dir, set.name(), "features")))
             return false;
+        Path key = dir.resolve(set.name() + ".key");
+        if (!Files.exists(key) || !lines(key).equals(List.of(key(dir, set)))) return false;
         List<String> seen = new ArrayList<>(lines(files));
         Path unreadable = dir.resolve(set.name() + ".unreadable.txt");
         if (Files.exists(unreadable)) seen.addAll(lines(unreadable));
@@ -77,10 +81,24 @@ public final class OutputStore {
         return seen.equals(expected);
     }
 
-    /** Saves one set's outputs: rows in the order of {@code files}; {@code unreadable} the images left out. */
-    public void write(String model, String precision, String set, List<String> files, float[][] logits, float[][] features,
+    /**
+     * Saves one set's outputs: rows in the order of {@code files}; {@code unreadable} the images left
+     * out. The cell must have been {@link #claim claimed} with the description they were computed under.
+     */
+    public void write(String model, String precision, StudyDataset set, List<String> files, float[][] logits, float[][] features,
                       List<String> unreadable) {
         Path dir = cellDir(model, precision);
+        String key = key(dir, set);
+        writeSet(dir, set.name(), files, logits, features, unreadable);
+        writeLines(dir.resolve(set.name() + ".key"), List.of(key)); // last: marks the set as complete
+    }
+
+    /** The digest of the cell's description and of the set's images now. */
+    private static String key(Path dir, StudyDataset set) {
+        return Sha256.of(String.join("\n", lines(dir.resolve("cell.json"))) + "\n" + CellKey.imagesStamp(set.samples()));
+    }
+
+    private static void writeSet(Path dir, String set, List<String> files, float[][] logits, float[][] features, List<String> unreadable) {
         Npy.write(npy(dir, set, "logits"), logits);
         Npy.write(npy(dir, set, "features"), features);
         Path unreadableFile = dir.resolve(set + ".unreadable.txt");
@@ -90,7 +108,7 @@ public final class OutputStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + unreadableFile, e);
         }
-        writeLines(dir.resolve(set + ".files.txt"), files); // last: marks the set as complete
+        writeLines(dir.resolve(set + ".files.txt"), files);
     }
 
     /** Reads a set's cached outputs, with labels looked up from the set's samples by file. */

@@ -1,6 +1,7 @@
 package io.qvit.study;
 
 import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.files.AtomicFile;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,17 +14,21 @@ import java.util.List;
 public final class Study {
     private Study() {}
 
-    /** Returns the measured cells. */
+    /** Returns the measured cells. Holds the lock on the output folder ({@link OutputLock}) throughout. */
     public static List<CellResult> run(StudyPlan plan, CpuBackend cpu, StudyProgress progress) {
-        List<StudyModel> models = new StudyRunner(plan, cpu, progress).run();
-        List<CellResult> cells = new StudyEvaluator(plan).evaluate(models);
-        List<Delta> deltas = Delta.of(cells);
         Path out = plan.out();
-        ResultsFile.write(out.resolve(ResultsFile.NAME), cells);
-        List<String> figures = StudyFigures.write(out, cells, deltas);
-        ReportWriter.write(out.resolve(ReportWriter.NAME), plan, cells, deltas, figures);
-        progress.note("study: wrote " + out.resolve(ResultsFile.NAME) + ", " + out.resolve(ReportWriter.NAME) + " and "
-                + 2 * figures.size() + " figure files in " + out.resolve(StudyFigures.DIR));
-        return cells;
+        try (OutputLock lock = OutputLock.acquire(out, "qvit study --out " + out)) {
+            int stale = AtomicFile.removeStaleUnder(out);
+            if (stale > 0) progress.note("study: removed " + stale + " temporary files left by a killed run");
+            List<StudyModel> models = new StudyRunner(plan, cpu, progress).run();
+            List<CellResult> cells = new StudyEvaluator(plan).evaluate(models);
+            List<Delta> deltas = Delta.of(cells);
+            ResultsFile.write(out.resolve(ResultsFile.NAME), cells);
+            List<String> figures = StudyFigures.write(out, cells, deltas);
+            ReportWriter.write(out.resolve(ReportWriter.NAME), plan, cells, deltas, figures);
+            progress.note("study: wrote " + out.resolve(ResultsFile.NAME) + ", " + out.resolve(ReportWriter.NAME) + " and "
+                    + 2 * figures.size() + " figure files in " + out.resolve(StudyFigures.DIR));
+            return cells;
+        }
     }
 }

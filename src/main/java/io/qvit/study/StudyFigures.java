@@ -1,17 +1,23 @@
 package io.qvit.study;
 
+import io.qvit.QvitException;
 import io.qvit.metrics.OodCurves;
 import io.qvit.metrics.OodMetrics;
 import io.qvit.metrics.ReliabilityBin;
 import io.qvit.ood.ScoreKind;
 import io.qvit.plots.ChartFiles;
 import io.qvit.plots.Charts;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -26,7 +32,11 @@ public final class StudyFigures {
 
     private StudyFigures() {}
 
-    /** Writes every figure; returns their names (without extension), in the order written. */
+    /**
+     * Writes every figure and deletes the figures of an earlier run that this one has not (a score or
+     * model dropped since), so the folder describes the report beside it; returns the names (without
+     * extension), in the order written.
+     */
     public static List<String> write(Path out, List<CellResult> cells, List<Delta> deltas) {
         Path dir = out.resolve(DIR);
         List<String> names = new ArrayList<>();
@@ -72,7 +82,22 @@ public final class StudyFigures {
             save(names, dir, "delta_aupr_out_" + kind.cliName(), Charts.bars("AUPR-Out change from FP32, " + kind.cliName()
                     + " (mean over OOD sets)", "percentage points", precisions, perModel));
         }
+        removeOthers(dir, names);
         return names;
+    }
+
+    private static void removeOthers(Path dir, List<String> names) {
+        Set<String> kept = new HashSet<>();
+        for (String n : names) kept.addAll(List.of(n + ".png", n + ".svg"));
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if ((name.endsWith(".png") || name.endsWith(".svg")) && !kept.contains(name)) Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new QvitException("cannot remove the figures of an earlier run from " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void save(List<String> names, Path dir, String name, Chart<?, ?> chart) {

@@ -1,8 +1,5 @@
 package io.qvit.study;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qvit.QvitException;
 import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.ImageBatches;
@@ -63,8 +60,9 @@ public final class StudyRunner {
     private void runModel(LoadedModel loaded, String model) {
         Map<String, List<StudyDataset>> missing = new HashMap<>();
         int images = 0;
+        String weightsDigest = CellKey.weightsDigest(loaded);
         for (String precision : plan.precisions()) {
-            if (store.claim(model, precision, cellDescription(loaded, precision)))
+            if (store.claim(model, precision, CellKey.describe(loaded, weightsDigest, precision, plan.calibration())))
                 progress.note("study: " + model + " " + precision + ": settings changed, outputs made before are discarded");
             List<StudyDataset> todo = plan.datasets().stream().filter(d -> !store.has(model, precision, d)).toList();
             missing.put(precision, todo);
@@ -111,7 +109,7 @@ public final class StudyRunner {
             progress.note("study: cannot read " + f.file() + ": " + f.reason() + " (left out of " + set.name() + ")");
         }
         if (set.name().equals(StudyDataset.FIT)) deleteFits(model, precision); // fitted on the outputs being replaced
-        store.write(model, precision, set.name(), files, logits.toArray(float[][]::new), features.toArray(float[][]::new), unreadable);
+        store.write(model, precision, set, files, logits.toArray(float[][]::new), features.toArray(float[][]::new), unreadable);
     }
 
     private void deleteFits(String model, String precision) {
@@ -120,27 +118,5 @@ public final class StudyRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the stale fits in " + store.fitDir(model, precision), e);
         }
-    }
-
-    /** What a cell's outputs depend on besides its images; see {@link OutputStore#claim}. */
-    private String cellDescription(LoadedModel loaded, String precision) {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode cell = json.createObjectNode();
-        cell.put("model", loaded.definition().name());
-        if (loaded.source() != null) {
-            cell.put("weights", loaded.source().getFileName().toString());
-            try {
-                cell.put("weights_bytes", Files.size(loaded.source()));
-            } catch (IOException e) {
-                throw new QvitException("cannot read " + loaded.source() + ": " + e.getMessage(), e);
-            }
-        }
-        cell.put("precision", precision);
-        if (!precision.equals(StudyPlan.FP32)) {
-            cell.put("quantization", QuantConfig.preset(precision).toString());
-            ArrayNode calib = cell.putArray("calibration");
-            for (Sample s : plan.calibration()) calib.add(s.file().toString());
-        }
-        return cell.toPrettyString() + "\n";
     }
 }

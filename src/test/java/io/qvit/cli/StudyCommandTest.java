@@ -131,6 +131,50 @@ class StudyCommandTest {
         assertEquals(0, noFit.exit(), noFit.toString());
     }
 
+    /**
+     * Issue 19: weights edited in place (same name, size and modification time) were reported from the
+     * cache; a rerun with fewer scores left their figures; a killed write's temporary stayed; an --out
+     * inside an image folder would be read as images.
+     */
+    @Test
+    void aRerunNeverReportsStaleNumbersOrFiles(@TempDir Path dir) throws Exception {
+        Path fixture = Path.of(model()).getParent();
+        Path weights = Files.createDirectories(dir.resolve("model")).resolve("model.safetensors");
+        Files.copy(fixture.resolve("model.safetensors"), weights);
+        Files.copy(fixture.resolve("config.json"), dir.resolve("model/config.json"));
+        Path ids = labelledImages(dir.resolve("id"), 4, 1);
+        Path ood = flatImages(dir.resolve("ood"), 2, 3);
+        Path out = dir.resolve("study");
+        String[] base = {"study", "--models", weights.toString(), "--precisions", "fp32", "--id", ids.toString(), "--ood", "t=" + ood,
+                "--out", out.toString(), "--threads", "1"};
+        CliRun first = CliRun.of(with(base, "--scores", "msp,energy"));
+        assertEquals(0, first.exit(), first.toString());
+        Path energyFigure = out.resolve("figures/hist_vit_micro_patch8_32.random_energy_fp32.png");
+        assertTrue(Files.exists(energyFigure), first.toString());
+
+        // the head's last bias, nudged in place: same size, and the modification time put back
+        FileTime modified = Files.getLastModifiedTime(weights);
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length - 1] ^= 0x40;
+        Files.write(weights, bytes);
+        Files.setLastModifiedTime(weights, modified);
+        Path stale = Files.writeString(out.resolve("figures/.hist_x.png8234923.part"), "killed");
+
+        CliRun second = CliRun.of(with(base, "--scores", "msp"));
+        assertEquals(0, second.exit(), second.toString());
+        assertFalse(second.err().contains("every cell's outputs are cached"), second.toString());
+        assertTrue(second.err().contains("settings changed") && second.err().contains("images/s"), "the network ran again:\n" + second);
+        assertFalse(Files.exists(energyFigure), "the dropped score's figures are gone");
+        assertTrue(Files.exists(out.resolve("figures/hist_vit_micro_patch8_32.random_msp_fp32.png")));
+        assertFalse(Files.exists(stale), "a killed write's temporary is cleaned");
+
+        CliRun inside = CliRun.of("study", "--models", weights.toString(), "--precisions", "fp32", "--id", ids.toString(),
+                "--ood", "t=" + ood, "--out", ood.resolve("study").toString(), "--scores", "msp");
+        assertEquals(2, inside.exit(), inside.toString());
+        assertTrue(inside.err().contains("is inside the image folder of --ood t"), inside.toString());
+        assertFalse(Files.exists(ood.resolve("study")), "refused before anything was written");
+    }
+
     @Test
     void badOptionsNameTheOptionAndWhatToDo(@TempDir Path dir) throws Exception {
         Path ids = labelledImages(dir.resolve("id"), 2, 1);

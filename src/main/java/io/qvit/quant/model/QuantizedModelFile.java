@@ -3,6 +3,7 @@ package io.qvit.quant.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qvit.QvitException;
+import io.qvit.files.AtomicFile;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
@@ -51,8 +52,9 @@ public final class QuantizedModelFile {
 
     private QuantizedModelFile() {}
 
-    /** Writes atomically; {@code notes} go into the metadata as {@code qvit.KEY}. */
+    /** Writes atomically (first clearing what a killed write of it left); {@code notes} go into the metadata as {@code qvit.KEY}. */
     public static void write(Path file, ModelDefinition definition, QuantizedModel model, Map<String, String> notes) {
+        AtomicFile.removeStale(file);
         SafetensorsWriter w = new SafetensorsWriter();
         w.metadata("qvit.format", FORMAT);
         try {
