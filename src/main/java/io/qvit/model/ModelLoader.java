@@ -31,10 +31,28 @@ public final class ModelLoader {
     }
 
     public static LoadedModel load(String spec, Hints hints, DownloadProgress progress) {
+        Checkpoint c = checkpoint(spec, hints, progress);
+        return loadFile(c.file(), c.hints());
+    }
+
+    /**
+     * What {@link #load} would load, without reading the weights (the checkpoint's header and the
+     * config only): for checks that need the architecture before any work.
+     */
+    public static ModelDefinition definition(String spec, Hints hints) {
+        Checkpoint c = checkpoint(spec, hints, DownloadProgress.none());
+        try (StateDict dict = StateDicts.open(c.file())) {
+            return definition(c.file(), dict, c.hints(), c.hints().architecture() != null ? null : configFile(c.file(), c.hints()));
+        }
+    }
+
+    /** A checkpoint file and the hints to read it with (a Hub model's config.json among them). */
+    private record Checkpoint(Path file, Hints hints) {}
+
+    private static Checkpoint checkpoint(String spec, Hints hints, DownloadProgress progress) {
         if (HubModelSpec.isHubSpec(spec)) {
             ResolvedModel r = HubClient.fromEnvironment().resolve(HubModelSpec.parse(spec), progress);
-            Hints withConfig = hints.config() != null || hints.architecture() != null ? hints : new Hints(null, r.config());
-            return loadFile(r.weights(), withConfig);
+            return new Checkpoint(r.weights(), hints.config() != null || hints.architecture() != null ? hints : new Hints(null, r.config()));
         }
         Path file = Path.of(spec);
         if (!Files.isRegularFile(file)) {
@@ -44,7 +62,7 @@ public final class ModelLoader {
             throw new QvitException("model '" + spec + "': " + (Files.exists(file) ? "is not a file" : "no such file" + where)
                     + "; give a .safetensors or .pth file, or hf:timm/<name>.<tag> (for example hf:timm/vit_tiny_patch16_224.augreg_in21k_ft_in1k)");
         }
-        return loadFile(file, hints);
+        return new Checkpoint(file, hints);
     }
 
     private static LoadedModel loadFile(Path file, Hints hints) {

@@ -6,6 +6,7 @@ import io.qvit.data.ImageBatches;
 import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
+import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.FakeQuantModel;
@@ -40,17 +41,21 @@ public final class StudyRunner {
         decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
-    /** Runs what is missing; returns the models, in plan order. */
+    /** Runs what is missing; returns the models, in plan order. Every model's checks run before the first forward. */
     public List<StudyModel> run() {
-        List<StudyModel> models = new ArrayList<>();
         Map<String, String> specOf = new HashMap<>();
+        for (String spec : plan.models()) {
+            ModelDefinition definition = ModelLoader.definition(spec, ModelLoader.Hints.NONE);
+            String name = StudyModel.folderName(definition.name());
+            String other = specOf.put(name, spec);
+            if (other != null)
+                throw new QvitException("--models: " + other + " and " + spec + " are both " + name + "; a study holds each model once");
+            StudyChecks.beforeForward(plan, definition);
+        }
+        List<StudyModel> models = new ArrayList<>();
         for (String spec : plan.models()) {
             LoadedModel loaded = ModelLoader.load(spec, ModelLoader.Hints.NONE);
             StudyModel model = StudyModel.of(loaded);
-            String other = specOf.put(model.name(), spec);
-            if (other != null)
-                throw new QvitException("--models: " + other + " and " + spec + " are both " + model.name() + "; a study holds each model once");
-            StudyChecks.beforeForward(plan, loaded);
             runModel(loaded, model.name());
             models.add(model);
         }

@@ -112,6 +112,16 @@ class StudyCommandTest {
         assertEquals(2, noLabels.exit(), noLabels.toString());
         assertTrue(noLabels.err().contains("tempscale is fitted on labelled ID images"), noLabels.toString());
         assertFalse(noLabels.err().contains("images/s"), "no forward ran:\n" + noLabels);
+
+        // the second model's problem stops the study before the first model runs
+        Path second = Files.createDirectories(dir.resolve("second")).resolve("model.safetensors");
+        Files.copy(Path.of(model()), second);
+        Files.writeString(dir.resolve("second/config.json"), "{\"architecture\": \"vit_nope\"}");
+        CliRun twoModels = CliRun.of("study", "--models", model() + "," + second, "--precisions", "fp32", "--ood", "t=" + textures,
+                "--out", out.toString(), "--threads", "1", "--id", ids.toString(), "--scores", "msp");
+        assertEquals(2, twoModels.exit(), twoModels.toString());
+        assertTrue(twoModels.err().contains(dir.resolve("second/config.json").toString()), twoModels.toString());
+        assertFalse(twoModels.err().contains("images/s"), "no forward ran:\n" + twoModels);
     }
 
     /** Issue 19: with only unfitted scores, neither --calib nor a fit-set forward is needed. */
