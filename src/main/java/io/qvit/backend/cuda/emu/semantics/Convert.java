@@ -136,9 +136,9 @@ public final class Convert {
         IntType dst = IntType.of(dstType);
         long v = src.extend(value);
         if (!sat) return dst.extend(v);
-        boolean srcUnsigned64 = src.unsigned && src.bits == 64;
-        if (srcUnsigned64 && v < 0) return dst.max; // above every signed value and, for u64, is u64's max itself
-        if (dst.unsigned && dst.bits == 64) return v < 0 ? 0 : v;
+        boolean dstU64 = dst.unsigned && dst.bits == 64;
+        if (src.unsigned && src.bits == 64 && v < 0) return dstU64 ? v : dst.max; // a u64 value of 2^63 or more
+        if (dstU64) return v < 0 ? 0 : v;
         return Math.max(dst.min, Math.min(dst.max, v));
     }
 
