@@ -8,7 +8,7 @@ package io.qvit.backend.cuda.emu.semantics;
  *
  * <p>A null rounding means the instruction had no modifier, which PTX defines as {@code .rn}.
  * {@code .rn} uses Java's own IEEE arithmetic (round to nearest even, gradual underflow); the directed
- * roundings compute the exact result ({@link ExactValue}) and round it once.
+ * roundings compute the exact result (as an integer times a power of two) and round it once.
  *
  * <p>NaN results: the ISA says single-precision instructions return an unspecified NaN; this returns
  * the canonical {@code 0x7fffffff} that current GPUs produce. Double-precision instructions keep NaN
@@ -158,8 +158,21 @@ public final class FloatOps {
 
     /**
      * The {@code .approx.f32} instructions, correctly rounded to nearest; {@code op} is one of rcp,
-     * sqrt, rsqrt, ex2, lg2, sin, cos, tanh. {@link ApproxMath} lists each one's special values and the
-     * hardware's documented error bound, which is how far a GPU's result may be from this one.
+     * sqrt, rsqrt, ex2, lg2, sin, cos, tanh. A GPU's result may differ from this one by the hardware's
+     * error bound that PTX ISA 9.1 (section 9.7.3) documents:
+     * <ul>
+     * <li>rcp: 1 ulp over the full range;</li>
+     * <li>sqrt: relative error 2^-23 over the positive finite range;</li>
+     * <li>rsqrt: relative error 2^-22.9 over the positive finite range;</li>
+     * <li>ex2: 2 ulp over the full range;</li>
+     * <li>lg2: absolute error 2^-22 for inputs in (0.5, 2), relative error 2^-22 elsewhere;</li>
+     * <li>sin, cos: absolute error 2^-20.5 in [-2pi, 2pi], 2^-14.7 in [-100pi, 100pi], none promised outside;</li>
+     * <li>tanh: relative error 2^-11 (it has no .ftz; subnormals pass through).</li>
+     * </ul>
+     * Special values are the ISA's tables: rcp(+-0) = +-inf, rcp(+-inf) = +-0; sqrt(-0) = -0; rsqrt(-0) =
+     * -inf, rsqrt(+0) = +inf, rsqrt(+inf) = +0; ex2(-inf) = +0, ex2(+-0) = 1; lg2(+-0) = -inf; sin(+-0) =
+     * +-0, cos(+-0) = 1, sin/cos(+-inf) = NaN; tanh(+-inf) = +-1; negative operands of sqrt, rsqrt and lg2
+     * give NaN.
      */
     public static float approx(String op, float a, boolean ftz) {
         if (ftz) a = flush(a);
