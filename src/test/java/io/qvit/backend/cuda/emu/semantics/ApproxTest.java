@@ -3,6 +3,7 @@ package io.qvit.backend.cuda.emu.semantics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,33 @@ class ApproxTest {
         checkNearest("rsqrt", x -> 1 / StrictMath.sqrt(x), 1e-30f, 1e30f, Math.pow(2, -22.9), Bound.RELATIVE);
         checkNearest("rcp", x -> 1 / x, 1e-30f, 1e30f, 1, Bound.ULPS);
         checkNearest("sqrt", StrictMath::sqrt, 0f, 1e30f, 0x1p-23, Bound.RELATIVE);
+    }
+
+    @Test
+    void rsqrtIsTheExactlyRoundedReciprocalSquareRoot() {
+        for (int n = 0; n < 20000; n++) {
+            float a;
+            do a = Float.intBitsToFloat(rnd.nextInt() & 0x7fffffff); while (!Float.isFinite(a) || a == 0);
+            BigDecimal xa = new BigDecimal(a);
+            // for c > 0, sign(c - 1/sqrt(a)) = sign(c^2 a - 1)
+            double expected = ExactReference.round(ExactReference.Format.F32,
+                    c -> c.signum() <= 0 ? -1 : c.multiply(c).multiply(xa).compareTo(BigDecimal.ONE), (float) (1 / Math.sqrt(a)), Rounding.RN);
+            assertBits((float) expected, approx("rsqrt", a), "rsqrt " + a);
+        }
+    }
+
+    @Test
+    void doubleAndSixtyDigitEvaluationsRoundToTheSameFloat() {
+        for (int n = 0; n < 3000; n++) {
+            float x = (float) ((rnd.nextDouble() - 0.5) * 400);
+            float p = Float.intBitsToFloat(rnd.nextInt() & 0x7fffffff);
+            if (!Float.isFinite(p) || p == 0) continue;
+            assertBits(Float.parseFloat(HighPrecision.exp2(x).toString()), approx("ex2", x), "ex2 " + x);
+            assertBits(Float.parseFloat(HighPrecision.sin(x).toString()), approx("sin", x), "sin " + x);
+            assertBits(Float.parseFloat(HighPrecision.cos(x).toString()), approx("cos", x), "cos " + x);
+            assertBits(Float.parseFloat(HighPrecision.tanh(x / 32).toString()), approx("tanh", x / 32), "tanh " + x / 32);
+            assertBits(Float.parseFloat(HighPrecision.log2(p).toString()), approx("lg2", p), "lg2 " + p);
+        }
     }
 
     @Test
