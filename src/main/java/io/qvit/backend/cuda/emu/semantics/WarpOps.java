@@ -103,10 +103,10 @@ public final class WarpOps {
 
     /**
      * mma.sync.aligned.m16n8k16.row.col.f32.{f16,bf16}.{f16,bf16}.f32: a[32][4] and b[32][2] packed
-     * pairs, c and d [32][4] f32. Products of f16/bf16 values are exact in double; the 16 products and
-     * c are summed in double and rounded once to f32. The ISA leaves the hardware's accumulation order
-     * and rounding unspecified (at least single precision), so a GPU may differ by a few f32 ulp. A NaN
-     * result is the canonical f32 NaN.
+     * pairs, c and d [32][4] f32. Each element of d is c plus the 16 products, summed exactly and
+     * rounded once to nearest f32. The ISA leaves the hardware's accumulation order, rounding and
+     * subnormal handling unspecified (at least single precision), so a GPU may differ by a few f32 ulp.
+     * A NaN result is the canonical f32 NaN.
      */
     public static void mmaM16n8k16F32(int[][] a, int[][] b, float[][] c, boolean bf16, float[][] d) {
         double[][] am = new double[16][16];
@@ -128,12 +128,33 @@ public final class WarpOps {
             for (int i = 0; i < 4; i++) {
                 int row = accumulatorRow(lane, i);
                 int col = accumulatorCol(lane, i);
-                double sum = c[lane][i];
-                for (int k = 0; k < 16; k++) sum += am[row][k] * bm[k][col];
-                float f = (float) sum;
+                float f = dotRoundedOnce(c[lane][i], am[row], bm, col);
                 d[lane][i] = Float.isNaN(f) ? FloatOps.CANONICAL_NAN_F32 : f;
             }
         }
+    }
+
+    /**
+     * c + sum over k of a[k] * b[k][col], rounded once to nearest f32. The products of f16/bf16 values
+     * are exact in double; the double sum is used when its error bound (17 additions, each within 2^-53
+     * of the running magnitude) cannot change the f32 rounding, else the sum is taken exactly.
+     */
+    private static float dotRoundedOnce(float c, double[] a, double[][] b, int col) {
+        double sum = c;
+        double magnitude = Math.abs(c);
+        for (int k = 0; k < a.length; k++) {
+            double p = a[k] * b[k][col];
+            sum += p;
+            magnitude += Math.abs(p);
+        }
+        double err = 0x1p-48 * magnitude;
+        float f = (float) sum;
+        if (!Double.isFinite(sum) || (float) (sum - err) == (float) (sum + err)) return f;
+        ExactValue exact = ExactValue.of(c);
+        for (int k = 0; k < a.length; k++) {
+            exact = exact.plus(ExactValue.of(a[k]).times(ExactValue.of(b[k][col])), Rounding.RN);
+        }
+        return exact.toFloat(Rounding.RN);
     }
 
     /** Reads 16 bytes (one 8 x b16 row) at a shared-memory address, as four little-endian 32-bit words. */

@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.emu.semantics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qvit.backend.cuda.emu.semantics.WarpOps.ShflMode;
 import java.math.BigDecimal;
@@ -189,7 +188,15 @@ class WarpOpsTest {
             float[][] cm = new float[16][8];
             for (int[] row : am) for (int k = 0; k < 16; k++) row[k] = randomHalf(bf16);
             for (int[] row : bm) for (int n = 0; n < 8; n++) row[n] = randomHalf(bf16);
-            for (float[] row : cm) for (int n = 0; n < 8; n++) row[n] = (float) ((rnd.nextDouble() - 0.5) * 100);
+            boolean cancel = trial >= 10;
+            for (int row = 0; row < 16; row++) {
+                for (int n = 0; n < 8; n++) {
+                    BigDecimal products = BigDecimal.ZERO;
+                    for (int k = 0; k < 16; k++) products = products.add(halfValue(am[row][k], bf16).multiply(halfValue(bm[k][n], bf16)));
+                    // half the trials cancel the products with c, leaving a residue far below their magnitude
+                    cm[row][n] = cancel ? -products.floatValue() : (float) ((rnd.nextDouble() - 0.5) * 100);
+                }
+            }
             int[][] a = new int[32][4];
             for (int row = 0; row < 16; row++) {
                 for (int col = 0; col < 16; col++) {
@@ -223,8 +230,7 @@ class WarpOpsTest {
                     float expected = sum.signum() == 0 ? 0f : (float) ExactReference.round(ExactReference.Format.F32, sum, Rounding.RN);
                     int[] s = accumulatorSlot(row, col);
                     float actual = d[s[0]][s[1]];
-                    // summed in double then rounded once: within one f32 ulp of the exact sum rounded once
-                    assertTrue(Math.abs(actual - expected) <= Math.ulp(expected), "D[" + row + "][" + col + "] = " + actual + ", exact " + expected);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "D[" + row + "][" + col + "] = " + actual + ", exact " + expected);
                 }
             }
         }
