@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
+import io.qvit.testsupport.TestRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,14 +16,14 @@ import org.junit.jupiter.api.Test;
  * each instruction documents.
  */
 class ApproxTest {
-    private final Random rnd = new Random(7);
+    private final SplittableRandom rnd = TestRandom.random("ApproxTest");
 
     private static float approx(String op, float a) {
         return FloatOps.approx(op, a, false);
     }
 
     private static void assertBits(float expected, float actual, String what) {
-        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), () -> what + ": expected " + expected + " got " + actual);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), () -> what + ": expected " + expected + " got " + actual + TestRandom.seedNote());
     }
 
     @Test
@@ -102,14 +103,14 @@ class ApproxTest {
             double slack = 4 * Math.ulp(y);
             // d is the nearest float: y lies between the midpoints to d's neighbours
             assertTrue(y >= ((double) below + d) / 2 - slack && y <= ((double) above + d) / 2 + slack,
-                    () -> op + "(" + a + ") = " + d + " is not the float nearest " + y);
+                    () -> op + "(" + a + ") = " + d + " is not the float nearest " + y + TestRandom.seedNote());
             double err = Math.abs(d - y);
             double allowed = switch (kind) {
                 case ABSOLUTE -> bound;
                 case RELATIVE -> bound * Math.abs(y);
                 case ULPS -> bound * Math.ulp((float) y);
             };
-            assertTrue(err <= allowed, () -> op + "(" + a + ") outside the hardware bound");
+            assertTrue(err <= allowed, () -> op + "(" + a + ") outside the hardware bound" + TestRandom.seedNote());
         }
     }
 
@@ -171,6 +172,6 @@ class ApproxTest {
     }
 
     private static void assertClose(double expected, double actual, String what) {
-        assertTrue(Math.abs(expected - actual) <= 1e-14 * Math.max(1, Math.abs(expected)), () -> what + ": " + expected + " vs " + actual);
+        assertTrue(Math.abs(expected - actual) <= 1e-14 * Math.max(1, Math.abs(expected)), () -> what + ": " + expected + " vs " + actual + TestRandom.seedNote());
     }
 }

@@ -7,7 +7,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.Arrays;
-import java.util.Random;
+import java.util.SplittableRandom;
+import io.qvit.testsupport.TestRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,7 @@ class ConvertTest {
     private static final Rounding[] MODES = {Rounding.RN, Rounding.RZ, Rounding.RM, Rounding.RP};
     private static final Rounding[] INTEGRAL = {Rounding.RNI, Rounding.RZI, Rounding.RMI, Rounding.RPI};
     private static final String[] INT_TYPES = {"s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64"};
-    private final Random rnd = new Random(99);
+    private final SplittableRandom rnd = TestRandom.random("ConvertTest");
 
     private static RoundingMode javaMode(Rounding r) {
         return switch (r) {
@@ -75,7 +76,7 @@ class ConvertTest {
                 for (Rounding r : INTEGRAL) {
                     BigInteger exact = new BigDecimal(v).setScale(0, javaMode(r)).toBigIntegerExact();
                     long expected = held(clamp(exact, t), t);
-                    assertEquals(expected, Convert.floatToInt(v, t, r), "cvt." + r + "." + t + " of " + v);
+                    assertEquals(expected, Convert.floatToInt(v, t, r), "cvt." + r + "." + t + " of " + v + TestRandom.seedNote());
                 }
             }
         }
@@ -119,8 +120,8 @@ class ConvertTest {
                     String at = (unsigned ? Long.toUnsignedString(v) : Long.toString(v)) + " " + r;
                     float f = exact.signum() == 0 ? 0f : (float) ExactReference.round(Format.F32, exact, r);
                     double d = exact.signum() == 0 ? 0.0 : ExactReference.round(Format.F64, exact, r);
-                    assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(Convert.intToF32(v, unsigned, r)), "to f32 " + at);
-                    assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits(Convert.intToF64(v, unsigned, r)), "to f64 " + at);
+                    assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(Convert.intToF32(v, unsigned, r)), "to f32 " + at + TestRandom.seedNote());
+                    assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits(Convert.intToF64(v, unsigned, r)), "to f64 " + at + TestRandom.seedNote());
                 }
             }
         }
@@ -137,7 +138,7 @@ class ConvertTest {
             if (!Double.isFinite(v) || v == 0) continue;
             for (Rounding r : MODES) {
                 float expected = (float) ExactReference.round(Format.F32, new BigDecimal(v), r);
-                String at = v + " " + r;
+                String at = v + " " + r + TestRandom.seedNote();
                 assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Convert.f64ToF32(v, r, false, false)), at);
                 float flushed = Math.abs(expected) < Float.MIN_NORMAL ? Math.copySign(0f, expected) : expected;
                 assertEquals(Float.floatToRawIntBits(flushed), Float.floatToRawIntBits(Convert.f64ToF32(v, r, true, false)), "ftz " + at);
@@ -157,7 +158,7 @@ class ConvertTest {
             for (Rounding r : INTEGRAL) {
                 BigDecimal exact = new BigDecimal(v).setScale(0, javaMode(r));
                 float expected = exact.signum() == 0 ? Math.copySign(0f, v) : exact.floatValue();
-                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Convert.f32ToF32(v, r, false, false)), "cvt." + r + ".f32.f32 " + v);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(Convert.f32ToF32(v, r, false, false)), "cvt." + r + ".f32.f32 " + v + TestRandom.seedNote());
             }
         }
         float sub = -Float.MIN_NORMAL / 2;
@@ -247,9 +248,9 @@ class ConvertTest {
                 for (Rounding r : MODES) {
                     int expected = Float.isInfinite(v) ? (bf16 ? 0x7f80 : 0x7c00) | (v < 0 ? 0x8000 : 0) : table.round(v, r);
                     int actual = bf16 ? Convert.f32ToBf16(v, r, false) : Convert.f32ToF16(v, r, false);
-                    assertEquals(expected, actual, (bf16 ? "bf16 " : "f16 ") + v + " " + r);
+                    assertEquals(expected, actual, (bf16 ? "bf16 " : "f16 ") + v + " " + r + TestRandom.seedNote());
                     int sat = table.round(v > 1 ? 1 : v > 0 ? v : 0, r);
-                    assertEquals(sat, bf16 ? Convert.f32ToBf16(v, r, true) : Convert.f32ToF16(v, r, true), "sat " + v + " " + r);
+                    assertEquals(sat, bf16 ? Convert.f32ToBf16(v, r, true) : Convert.f32ToF16(v, r, true), "sat " + v + " " + r + TestRandom.seedNote());
                 }
             }
             assertEquals(0x7fff, bf16 ? Convert.f32ToBf16(Float.NaN, Rounding.RN, false) : Convert.f32ToF16(Float.NaN, Rounding.RN, false), "NaN");
@@ -284,8 +285,8 @@ class ConvertTest {
                 long v = held(BigInteger.valueOf(raw), src);
                 BigInteger value = signed(src) || v >= 0 ? BigInteger.valueOf(v) : new BigInteger(Long.toUnsignedString(v));
                 for (String dst : INT_TYPES) {
-                    assertEquals(held(value, dst), Convert.intToInt(v, src, dst, false), src + "->" + dst + " " + value);
-                    assertEquals(held(clamp(value, dst), dst), Convert.intToInt(v, src, dst, true), "sat " + src + "->" + dst + " " + value);
+                    assertEquals(held(value, dst), Convert.intToInt(v, src, dst, false), src + "->" + dst + " " + value + TestRandom.seedNote());
+                    assertEquals(held(clamp(value, dst), dst), Convert.intToInt(v, src, dst, true), "sat " + src + "->" + dst + " " + value + TestRandom.seedNote());
                 }
             }
         }

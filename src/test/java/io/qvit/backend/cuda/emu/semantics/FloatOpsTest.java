@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qvit.backend.cuda.emu.semantics.ExactReference.Format;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.Random;
+import java.util.SplittableRandom;
+import io.qvit.testsupport.TestRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class FloatOpsTest {
     private static final Rounding[] MODES = {Rounding.RN, Rounding.RZ, Rounding.RM, Rounding.RP};
     private static final MathContext GUESS = new MathContext(40);
-    private final Random rnd = new Random(20261206);
+    private final SplittableRandom rnd = TestRandom.random("FloatOpsTest");
 
     /** Random finite floats over the whole range, with many subnormals and many operands of nearby exponents (where cancellation happens). */
     private float randomFloat() {
@@ -62,12 +63,12 @@ class FloatOpsTest {
 
     private static void assertBits(float expected, float actual, String what) {
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
-                () -> what + ": expected " + expected + " got " + actual);
+                () -> what + ": expected " + expected + " got " + actual + TestRandom.seedNote());
     }
 
     private static void assertBits(double expected, double actual, String what) {
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
-                () -> what + ": expected " + expected + " got " + actual);
+                () -> what + ": expected " + expected + " got " + actual + TestRandom.seedNote());
     }
 
     @Test

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.qvit.backend.cuda.emu.semantics.WarpOps.ShflMode;
 import java.math.BigDecimal;
 import java.util.Arrays;
-import java.util.Random;
+import java.util.SplittableRandom;
+import io.qvit.testsupport.TestRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class WarpOpsTest {
     private static final int POISON = 0xdeadbeef;
-    private final Random rnd = new Random(31);
+    private final SplittableRandom rnd = TestRandom.random("WarpOpsTest");
 
     private int[] randomLanes() {
         int[] a = new int[32];
@@ -39,7 +40,7 @@ class WarpOpsTest {
                     Arrays.fill(d, POISON);
                     WarpOps.shfl(mode, a, fill(b), fill(c), active, d, p);
                     for (int lane = 0; lane < 32; lane++) {
-                        String at = mode + " width " + width + " b " + b + " lane " + lane;
+                        String at = mode + " width " + width + " b " + b + " lane " + lane + TestRandom.seedNote();
                         if ((active >>> lane & 1) == 0) {
                             assertEquals(POISON, d[lane], "inactive lane untouched " + at);
                             assertEquals(false, p[lane], "inactive lane's p untouched " + at);
@@ -69,7 +70,7 @@ class WarpOpsTest {
         WarpOps.shfl(ShflMode.DOWN, a, fill(3), fill(20), -1, d, p);
         for (int lane = 0; lane < 32; lane++) {
             assertEquals(lane + 3 <= 20, p[lane], "p lane " + lane);
-            assertEquals(lane + 3 <= 20 ? a[lane + 3] : a[lane], d[lane], "d lane " + lane);
+            assertEquals(lane + 3 <= 20 ? a[lane + 3] : a[lane], d[lane], "d lane " + lane + TestRandom.seedNote());
         }
         // up by 2 with the clamp at lane 5: sources below lane 5 are out of range
         WarpOps.shfl(ShflMode.UP, a, fill(2), fill(5), -1, d, p);
@@ -158,7 +159,7 @@ class WarpOpsTest {
                     for (int k = 0; k < 32; k++) sum += (long) am[row][k] * bm[k][col];
                     int expected = sat ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum)) : (int) sum;
                     int[] s = accumulatorSlot(row, col);
-                    assertEquals(expected, d[s[0]][s[1]], "D[" + row + "][" + col + "] trial " + trial);
+                    assertEquals(expected, d[s[0]][s[1]], "D[" + row + "][" + col + "] trial " + trial + TestRandom.seedNote());
                 }
             }
         }
@@ -230,7 +231,7 @@ class WarpOpsTest {
                     float expected = sum.signum() == 0 ? 0f : (float) ExactReference.round(ExactReference.Format.F32, sum, Rounding.RN);
                     int[] s = accumulatorSlot(row, col);
                     float actual = d[s[0]][s[1]];
-                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "D[" + row + "][" + col + "] = " + actual + ", exact " + expected);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), "D[" + row + "][" + col + "] = " + actual + ", exact " + expected + TestRandom.seedNote());
                 }
             }
         }
@@ -262,7 +263,7 @@ class WarpOpsTest {
                         for (int col = 0; col < 8; col += 2) {
                             int lo = trans ? matrix[col][r] : matrix[r][col];
                             int hi = trans ? matrix[col + 1][r] : matrix[r][col + 1];
-                            assertEquals(lo | hi << 16, d[lane][m], "x" + num + (trans ? ".trans" : "") + " matrix " + m + " lane " + lane);
+                            assertEquals(lo | hi << 16, d[lane][m], "x" + num + (trans ? ".trans" : "") + " matrix " + m + " lane " + lane + TestRandom.seedNote());
                             lane++;
                         }
                     }
