@@ -243,7 +243,11 @@ public final class FloatOps {
         return div(1.0, a, r);
     }
 
-    /** setp's comparison operators (eq ne lt le gt ge, the unordered equ neu ltu leu gtu geu, num, nan) on f32/f64: the ordered ones are false and the unordered ones true when either operand is NaN. */
+    /**
+     * setp's comparison operators (eq ne lt le gt ge, the unordered equ neu ltu leu gtu geu, num, nan)
+     * on f32/f64: the ordered ones are false and the unordered ones true when either operand is NaN;
+     * -0 equals +0. For {@code setp.ftz.f32} the caller flushes both operands with {@link #flush} first.
+     */
     public static boolean compare(String cmp, double a, double b) {
         boolean nan = Double.isNaN(a) || Double.isNaN(b);
         return switch (cmp) {
