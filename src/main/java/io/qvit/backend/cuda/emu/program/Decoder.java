@@ -524,9 +524,9 @@ public final class Decoder {
         int first = red ? 0 : 1;
         need(p, ops.size() == first + (in.sub == 4 ? 3 : 2), base + " operands");
         in.d = red ? new int[0] : new int[] {dst(p, ops.get(0))};
-        address(in, p, ops.get(first));
         in.s = in.sub == 4 ? new int[] {src(p, ops.get(first + 1), type), src(p, ops.get(first + 2), type)}
                 : new int[] {src(p, ops.get(first + 1), type)};
+        address(in, p, ops.get(first));
         in.profileClass = InstrClass.memory(in.space);
     }
 

@@ -5,7 +5,8 @@ extern "C" __global__ void warp_vote(const int* in, unsigned* out) {
   unsigned* o = out + 6 * t;
   o[0] = __ballot_sync(0xffffffffu, v > 0);
   o[1] = __all_sync(0xffffffffu, v > -50);
-  o[2] = __any_sync(0x0000ffffu, v > 90) | 2u * __any_sync(0xffffffffu, v > 90);
+  // only the lower half-warp takes part in the first vote: a member mask must hold the lane giving it
+  o[2] = ((threadIdx.x & 31) < 16 ? __any_sync(0x0000ffffu, v > 90) : 0) | 2u * __any_sync(0xffffffffu, v > 90);
   __syncwarp();
   o[3] = __reduce_add_sync(0xffffffffu, (unsigned)v);
   o[4] = (unsigned)__reduce_max_sync(0xffffffffu, v);
