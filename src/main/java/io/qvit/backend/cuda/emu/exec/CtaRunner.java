@@ -46,7 +46,7 @@ final class CtaRunner {
     private final AsyncCopies copies = new AsyncCopies();
     private final WarpCollectives collectives = new WarpCollectives();
     final long[] counts = new long[InstrClass.values().length];
-    long barriersCompleted;
+    long barriersCompleted, ctasRun;
     private int exited;
     private int ctaX, ctaY, ctaZ;
     private long ctaIndex;
@@ -73,6 +73,7 @@ final class CtaRunner {
 
     void run(long ctaIndex) {
         this.ctaIndex = ctaIndex;
+        ctasRun++;
         ctaX = (int) (ctaIndex % grid.x());
         ctaY = (int) (ctaIndex / grid.x() % grid.y());
         ctaZ = (int) (ctaIndex / ((long) grid.x() * grid.y()));

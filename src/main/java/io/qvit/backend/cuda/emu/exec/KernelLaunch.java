@@ -47,7 +47,7 @@ public final class KernelLaunch {
                         }
                     }
                 } finally {
-                    profile.add(runner.counts, runner.bytesMoved(), runner.barriersCompleted);
+                    profile.add(runner.counts, runner.bytesMoved(), runner.barriersCompleted, runner.ctasRun);
                 }
             }));
         }

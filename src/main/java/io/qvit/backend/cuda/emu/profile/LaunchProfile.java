@@ -19,12 +19,12 @@ public final class LaunchProfile {
         this.kernel = kernel;
     }
 
-    /** Adds one CTA's counts (thread-safe: CTAs finish on several threads). */
-    public synchronized void add(long[] instructionsByClass, long[] bytesBySpace, long barriersCompleted) {
+    /** Adds the counts of {@code ctaCount} CTAs (thread-safe: CTAs run on several threads). */
+    public synchronized void add(long[] instructionsByClass, long[] bytesBySpace, long barriersCompleted, long ctaCount) {
         for (int i = 0; i < instructions.length; i++) instructions[i] += instructionsByClass[i];
         for (int i = 0; i < bytes.length; i++) bytes[i] += bytesBySpace[i];
         barriers += barriersCompleted;
-        ctas++;
+        ctas += ctaCount;
     }
 
     public void finish(double hostSeconds) {
