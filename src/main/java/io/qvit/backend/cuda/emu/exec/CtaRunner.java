@@ -185,6 +185,13 @@ final class CtaRunner {
                     case Op.BFI -> r[in.d[0]] = IntegerAlu.bfi(r[in.s[0]], r[in.s[1]], r[in.s[2]], r[in.s[3]], w);
                     case Op.PRMT -> r[in.d[0]] = IntegerAlu.prmt(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.sub);
                     case Op.LOP3 -> r[in.d[0]] = IntegerAlu.lop3(r[in.s[0]], r[in.s[1]], r[in.s[2]], (int) in.offset);
+                    case Op.DP4A -> r[in.d[0]] = IntegerAlu.dp4a(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.signed, in.signed2);
+                    case Op.DP2A -> r[in.d[0]] = IntegerAlu.dp2a(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.signed, in.signed2, in.sat);
+                    case Op.COPYSIGN -> {
+                        // copysign d, a, b: b's magnitude with a's sign (a bit operation, no rounding)
+                        long sign = w == 32 ? 0x80000000L : Long.MIN_VALUE;
+                        r[in.d[0]] = r[in.s[1]] & ~sign & (w == 32 ? 0xffffffffL : -1L) | r[in.s[0]] & sign;
+                    }
                     case Op.SELP -> r[in.d[0]] = src(in, r, 2) != 0 ? r[in.s[0]] : r[in.s[1]];
                     case Op.SLCT -> r[in.d[0]] = (in.sat ? FloatOps.compare("ge", Float.intBitsToFloat((int) r[in.s[2]]), 0)
                             : (int) r[in.s[2]] >= 0) ? r[in.s[0]] : r[in.s[1]];

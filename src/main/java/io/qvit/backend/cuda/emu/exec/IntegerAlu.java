@@ -140,6 +140,21 @@ final class IntegerAlu {
         return zx(d, 32);
     }
 
+    /** dp4a: c plus the sum of the four products of a's and b's bytes, each byte signed or unsigned as its operand's type says. */
+    static long dp4a(long a, long b, long c, boolean aSigned, boolean bSigned) {
+        long sum = c;
+        for (int i = 0; i < 4; i++) sum += ext(a >>> (8 * i), 8, aSigned) * ext(b >>> (8 * i), 8, bSigned);
+        return zx(sum, 32);
+    }
+
+    /** dp2a.lo/.hi: c plus a's two 16-bit halves times bytes 0,1 (lo) or 2,3 (hi) of b. */
+    static long dp2a(long a, long b, long c, boolean aSigned, boolean bSigned, boolean hi) {
+        long sum = c;
+        int first = hi ? 2 : 0;
+        for (int i = 0; i < 2; i++) sum += ext(a >>> (16 * i), 16, aSigned) * ext(b >>> (8 * (first + i)), 8, bSigned);
+        return zx(sum, 32);
+    }
+
     /** setp's integer comparisons, in Decoder's order: eq ne lt le gt ge lo ls hi hs. */
     static boolean compare(int cmp, long a, long b, int w, boolean signed) {
         long x = ext(a, w, signed), y = ext(b, w, signed);

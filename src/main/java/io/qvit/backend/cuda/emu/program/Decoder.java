@@ -147,6 +147,15 @@ public final class Decoder {
             case "and", "or", "xor", "not", "cnot", "shl", "shr", "popc", "clz", "brev", "bfind", "bfe", "bfi", "prmt", "lop3" ->
                     bits(in, p, base, mods, types, ops);
             case "selp", "slct" -> select(in, p, base, types, ops);
+            case "dp4a", "dp2a" -> dot(in, p, base, mods, types, ops);
+            case "copysign" -> {
+                need(p, types.size() == 1 && (types.get(0).equals("f32") || types.get(0).equals("f64")) && ops.size() == 3, "copysign form");
+                typed(in, types.get(0));
+                in.op = Op.COPYSIGN;
+                in.d = new int[] {dst(p, ops.get(0))};
+                in.s = new int[] {src(p, ops.get(1), in.type), src(p, ops.get(2), in.type)};
+                in.profileClass = in.width == 32 ? InstrClass.FP32 : InstrClass.FP64;
+            }
             case "setp" -> setp(in, p, mods, types, ops);
             case "cvt" -> cvt(in, p, mods, types, ops);
             case "cvta" -> cvta(in, p, mods, types, ops);
@@ -416,6 +425,20 @@ public final class Decoder {
             in.sat = types.get(1).equals("f32");
             in.s = new int[] {src(p, ops.get(1), type), src(p, ops.get(2), type), src(p, ops.get(3), types.get(1))};
         }
+    }
+
+    /** dp4a/dp2a: four (two) byte products summed into a 32-bit accumulator; the types give each operand's signedness. */
+    private void dot(Instr in, PtxInstruction p, String base, List<String> mods, List<String> types, List<Operand> ops) {
+        need(p, types.size() == 2 && ops.size() == 4 && types.stream().allMatch(t -> t.equals("s32") || t.equals("u32")), base + " types or operands");
+        in.op = base.equals("dp4a") ? Op.DP4A : Op.DP2A;
+        need(p, in.op == Op.DP4A ? mods.isEmpty() : mods.size() == 1 && (mods.contains("lo") || mods.contains("hi")), base + " mode");
+        in.sat = mods.contains("hi");
+        in.width = 32;
+        in.signed = types.get(0).equals("s32");
+        in.signed2 = types.get(1).equals("s32");
+        in.d = new int[] {dst(p, ops.get(0))};
+        in.s = new int[] {src(p, ops.get(1), "b32"), src(p, ops.get(2), "b32"), src(p, ops.get(3), "b32")};
+        in.profileClass = InstrClass.INTEGER;
     }
 
     private void setp(Instr in, PtxInstruction p, List<String> mods, List<String> types, List<Operand> ops) {
