@@ -99,9 +99,6 @@ public final class EmuDriver implements CudaDriver {
         Map<String, EmuKernel> kernels = new LinkedHashMap<>();
         for (PtxFunction f : module.functions())
             if (f.entry() && f.body()) kernels.put(f.name(), new EmuKernel(Decoder.decode(module, f, symbols, moduleShared), constants));
-        for (PtxFunction f : module.functions())
-            if (!f.entry() && f.body() && !kernels.isEmpty())
-                throw new CudaException(name + ":" + f.line() + ": .func " + f.name() + ": calls are not supported by the emulator");
         return new Module() {
             @Override
             public String name() {

@@ -109,4 +109,19 @@ class CleanKernelsTest {
                         assertEquals(in[(b * 128 + 127 - t) * 4 + j], out[(b * 128 + t) * 4 + j], "block " + b + " thread " + t + TestRandom.seedNote());
         }
     }
+
+    @Test
+    void callsOfDeviceFunctions() {
+        SplittableRandom rnd = TestRandom.random("calls");
+        int n = 100;
+        int[] in = rnd.ints(n, -1000, 1000).toArray();
+        try (EmuDriver d = new EmuDriver(2)) {
+            CudaDriver.Kernel k = Emu.module(d, "device_calls.ptx").kernel("device_calls");
+            long pi = Emu.upload(d, in), po = Emu.poisoned(d, 4L * n);
+            d.launch(k, Dim3.of(4), Dim3.of(25), 0, new KernelArgs().pointer(pi).pointer(po));
+            int[] out = Emu.ints(d, po, n);
+            // scale_and_load(t, 2 << 32) = 3t + 2 + in[t]; scale_and_load(0, 1 << 32) = 1 + in[0]
+            for (int t = 0; t < n; t++) assertEquals(3 * t + 2 + in[t] + 1 + in[0], out[t], "thread " + t + TestRandom.seedNote());
+        }
+    }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PtxParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"integer_ops.ptx", "reduce_sum.ptx", "atomics.ptx", "warp_vote.ptx", "cp_async_copy.ptx", "planted_bugs.ptx",
-            "handwritten_ops.ptx"})
+            "handwritten_ops.ptx", "device_calls.ptx", "warp_shuffle.ptx", "tensor_core.ptx", "float_ops.ptx"})
     void committedKernelsParseAndDecode(String file) {
         try (EmuDriver d = new EmuDriver(1)) {
             Emu.module(d, file);
@@ -87,6 +87,47 @@ class PtxParserTest {
             assertTrue(syntax.getMessage().startsWith("s.ptx:8:"), syntax.getMessage());
             CudaException kernelName = assertThrows(CudaException.class, () -> d.loadModule("n.ptx", kernel("")).kernel("other"));
             assertTrue(kernelName.getMessage().contains("its entries: k"), kernelName.getMessage());
+        }
+    }
+
+    @Test
+    void externalAndRecursiveCallsAreErrors() {
+        String header = ".version 9.0\n.target sm_80\n.address_size 64\n";
+        String external = header + """
+                .extern .func (.param .b32 func_retval0) vprintf(.param .b64 vprintf_param_0, .param .b64 vprintf_param_1);
+                .visible .entry k()
+                {
+                    .reg .b32 %r<2>;
+                    .reg .b64 %rd<2>;
+                    {
+                    .param .b64 param0;
+                    st.param.b64 [param0+0], %rd0;
+                    .param .b64 param1;
+                    st.param.b64 [param1+0], %rd1;
+                    .param .b32 retval0;
+                    call.uni (retval0), vprintf, (param0, param1);
+                    ld.param.b32 %r1, [retval0+0];
+                    }
+                    ret;
+                }
+                """;
+        String recursive = header + """
+                .func f()
+                {
+                    call.uni f, ();
+                    ret;
+                }
+                .visible .entry k()
+                {
+                    call.uni f, ();
+                    ret;
+                }
+                """;
+        try (EmuDriver d = new EmuDriver(1)) {
+            CudaException ext = assertThrows(CudaException.class, () -> d.loadModule("x.ptx", external));
+            assertTrue(ext.getMessage().startsWith("x.ptx:15:") && ext.getMessage().contains("external function vprintf"), ext.getMessage());
+            CudaException rec = assertThrows(CudaException.class, () -> d.loadModule("r.ptx", recursive));
+            assertTrue(rec.getMessage().contains("recursive calls k -> f -> f"), rec.getMessage());
         }
     }
 }

@@ -18,6 +18,7 @@ import io.qvit.backend.cuda.emu.semantics.Convert;
 import io.qvit.backend.cuda.emu.semantics.FloatOps;
 import io.qvit.backend.cuda.emu.semantics.Rounding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,9 @@ final class CtaRunner {
     private final long[][] regs;
     private final int[] pc;
     private final byte[] state;
+    /** Per thread: the return addresses of the calls it is in (calls cannot recurse, so the depth is bounded by the code). */
+    private final int[][] returns;
+    private final int[] depth;
     private final Barriers barriers = new Barriers();
     private final AsyncCopies copies = new AsyncCopies();
     private final WarpCollectives collectives = new WarpCollectives();
@@ -64,6 +68,8 @@ final class CtaRunner {
         this.regs = new long[threads][];
         this.pc = new int[threads];
         this.state = new byte[threads];
+        this.returns = new int[threads][];
+        this.depth = new int[threads];
     }
 
     /** Bytes moved per state space by the CTAs this runner ran. */
@@ -88,6 +94,7 @@ final class CtaRunner {
             for (int i = 0; i < slots.length; i++) r[slots[i]] = special(kinds[i], t);
             regs[t] = r;
             pc[t] = 0;
+            depth[t] = 0;
             state[t] = RUNNING;
         }
         schedule();
@@ -241,6 +248,17 @@ final class CtaRunner {
                     case Op.ACTIVEMASK -> r[in.d[0]] = activeLanes(t >> 5);
                     case Op.BRA -> {
                         p = in.target;
+                        continue;
+                    }
+                    case Op.CALL -> {
+                        int[] stack = returns[t];
+                        if (stack == null || depth[t] == stack.length) stack = returns[t] = Arrays.copyOf(stack == null ? new int[0] : stack, depth[t] + 4);
+                        stack[depth[t]++] = p + 1;
+                        p = in.target;
+                        continue;
+                    }
+                    case Op.RET -> {
+                        p = returns[t][--depth[t]];
                         continue;
                     }
                     case Op.EXIT -> {

@@ -30,18 +30,29 @@ public final class Decoder {
             "equ", "neu", "ltu", "leu", "gtu", "geu", "num", "nan");
 
     private final PtxModule module;
-    private final PtxFunction fn;
-    private final Map<String, Symbol> symbols = new HashMap<>();
-    private final Map<String, Integer> registers = new HashMap<>();
+    private final Map<String, Symbol> moduleSymbols;
     private final Map<Long, Integer> constants = new HashMap<>();
     private final Map<Special, Integer> specials = new LinkedHashMap<>();
     private final List<Long> template = new ArrayList<>();
+    private final List<Instr> code = new ArrayList<>();
+    /** Called functions: where their code starts, their frames in local memory, the calls still to patch. */
+    private final Map<String, Integer> functionStart = new HashMap<>();
+    private final Map<String, long[]> frames = new HashMap<>();
+    private final Map<Instr, String> calls = new LinkedHashMap<>();
+    private final Map<String, List<String>> callGraph = new LinkedHashMap<>();
+    private long localTop;
     private int sink = -1;
+    // the function being decoded
+    private PtxFunction fn;
+    private int codeBase;
+    private Map<String, Symbol> symbols;
+    private Map<String, Integer> registers;
+    private Map<Integer, Symbol> callSite;
+    private int current;
 
-    private Decoder(PtxModule module, PtxFunction fn, Map<String, Symbol> moduleSymbols) {
+    private Decoder(PtxModule module, Map<String, Symbol> moduleSymbols) {
         this.module = module;
-        this.fn = fn;
-        symbols.putAll(moduleSymbols);
+        this.moduleSymbols = moduleSymbols;
     }
 
     /**
@@ -49,11 +60,11 @@ public final class Decoder {
      * {@code moduleShared} its module-level shared variables (laid out first, then the entry's own).
      */
     public static Program decode(PtxModule module, PtxFunction fn, Map<String, Symbol> moduleSymbols, List<PtxVariable> moduleShared) {
-        return new Decoder(module, fn, moduleSymbols).program(moduleShared);
+        return new Decoder(module, moduleSymbols).program(fn, moduleShared);
     }
 
-    private Program program(List<PtxVariable> moduleShared) {
-        for (var e : fn.registers().entrySet()) slotOf(e.getKey());
+    private Program program(PtxFunction entry, List<PtxVariable> moduleShared) {
+        enter(entry);
         // parameters
         int[] paramOffsets = new int[fn.params().size()];
         int paramBytes = 0;
@@ -66,18 +77,8 @@ public final class Decoder {
         }
         // shared: static variables, then the dynamic (extern) ones all at one aligned base
         List<PtxVariable> shared = new ArrayList<>(moduleShared);
-        long local = 0;
-        for (PtxVariable v : fn.variables()) {
-            if (v.space().equals("shared")) {
-                shared.add(v);
-            } else if (v.space().equals("local")) {
-                local = align(local, v.align());
-                symbols.put(v.name(), new Symbol(Space.LOCAL, local));
-                local += v.bytes();
-            } else {
-                throw new CudaException(module.file() + ":" + v.line() + ": ." + v.space() + " variables inside a function are not supported");
-            }
-        }
+        for (PtxVariable v : fn.variables()) if (v.space().equals("shared")) shared.add(v);
+        locals();
         long staticShared = 0;
         int dynamicAlign = 16;
         for (PtxVariable v : shared) {
@@ -93,23 +94,149 @@ public final class Decoder {
         for (PtxVariable v : shared)
             if (v.external() || v.count() < 0) symbols.put(v.name(), new Symbol(Space.SHARED, dynamicBase));
 
-        List<PtxInstruction> source = fn.instructions();
-        Instr[] code = new Instr[source.size() + 1];
-        for (int i = 0; i < source.size(); i++) code[i] = instr(source.get(i));
-        // falling off the end of an entry is an exit
-        Instr end = new Instr();
-        end.op = Op.EXIT;
-        end.line = source.isEmpty() ? fn.line() : source.get(source.size() - 1).line();
-        end.text = "(end of " + fn.name() + ")";
-        end.profileClass = InstrClass.CONTROL;
-        code[source.size()] = end;
+        body();
+        // then every function the entry calls, directly or not, each once (calls cannot recurse: a function has one frame)
+        for (int next = 0; next < calls.size(); next++) {
+            String callee = new ArrayList<>(calls.values()).get(next);
+            if (functionStart.containsKey(callee)) continue;
+            PtxFunction f = module.functions().stream().filter(g -> g.name().equals(callee) && g.body()).findFirst().orElseThrow();
+            enter(f);
+            long[] frame = frame(f);
+            for (int i = 0; i < f.params().size(); i++) symbols.put(f.params().get(i).name(), new Symbol(Space.LOCAL, frame[i]));
+            for (int i = 0; i < f.returns().size(); i++)
+                symbols.put(f.returns().get(i).name(), new Symbol(Space.LOCAL, frame[f.params().size() + i]));
+            for (PtxVariable v : f.variables())
+                if (v.space().equals("shared")) throw new CudaException(module.file() + ":" + v.line() + ": .shared variables in a .func are not supported");
+            locals();
+            functionStart.put(callee, code.size());
+            body();
+        }
+        for (var c : calls.entrySet()) c.getKey().target = functionStart.get(c.getValue());
+        checkNoRecursion(entry.name(), new ArrayList<>());
 
         long[] tmpl = new long[template.size()];
         for (int i = 0; i < tmpl.length; i++) tmpl[i] = template.get(i);
         int[] specialSlots = specials.values().stream().mapToInt(Integer::intValue).toArray();
         Special[] kinds = specials.keySet().toArray(new Special[0]);
-        return new Program(module.file(), fn.name(), code, tmpl, specialSlots, kinds, fn.params(), paramOffsets, paramBytes,
-                staticShared, dynamicBase, local);
+        return new Program(module.file(), entry.name(), code.toArray(new Instr[0]), tmpl, specialSlots, kinds, entry.params(), paramOffsets,
+                paramBytes, staticShared, dynamicBase, localTop);
+    }
+
+    /** Starts decoding {@code f}: its own registers and symbols over the module's. */
+    private void enter(PtxFunction f) {
+        fn = f;
+        registers = new HashMap<>();
+        symbols = new HashMap<>(moduleSymbols);
+        callSite = new HashMap<>();
+        for (String r : f.registers().keySet()) registers.put(r, newSlot(0));
+    }
+
+    /** The function's .local variables, placed after everything placed so far (each function has its own frame). */
+    private void locals() {
+        for (PtxVariable v : fn.variables()) {
+            if (v.space().equals("local")) {
+                localTop = align(localTop, v.align());
+                symbols.put(v.name(), new Symbol(Space.LOCAL, localTop));
+                localTop += v.bytes();
+            } else if (!v.space().equals("shared") && !v.space().equals("param")) {
+                throw new CudaException(module.file() + ":" + v.line() + ": ." + v.space() + " variables inside a function are not supported");
+            }
+        }
+    }
+
+    /** Local-memory offsets of a called function's parameters, then its return values. */
+    private long[] frame(PtxFunction f) {
+        return frames.computeIfAbsent(f.name(), k -> {
+            List<PtxParam> all = new ArrayList<>(f.params());
+            all.addAll(f.returns());
+            long[] offsets = new long[all.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                localTop = align(localTop, Math.max(all.get(i).align(), 8));
+                offsets[i] = localTop;
+                localTop += all.get(i).size();
+            }
+            return offsets;
+        });
+    }
+
+    /** Decodes the current function's instructions, then an exit (an entry) or a return (a function) after its end. */
+    private void body() {
+        codeBase = code.size();
+        List<PtxInstruction> source = fn.instructions();
+        bindCallSites(source);
+        for (current = 0; current < source.size(); current++) code.add(instr(source.get(current)));
+        Instr end = new Instr();
+        end.op = fn.entry() ? Op.EXIT : Op.RET;
+        end.line = source.isEmpty() ? fn.line() : source.get(source.size() - 1).line();
+        end.text = "(end of " + fn.name() + ")";
+        end.profileClass = InstrClass.CONTROL;
+        code.add(end);
+    }
+
+    /**
+     * A call's argument and return names ({@code param0}, {@code retval0}) are declared anew for each
+     * call: the st.param before a call and the ld.param after it address the callee's frame.
+     */
+    private void bindCallSites(List<PtxInstruction> source) {
+        for (int c = 0; c < source.size(); c++) {
+            PtxInstruction call = source.get(c);
+            if (!call.opcode().equals("call") && !call.opcode().startsWith("call.")) continue;
+            CallShape shape = callShape(call);
+            // a prototype and the definition may both be there: the definition counts
+            PtxFunction callee = module.functions().stream().filter(f -> f.name().equals(shape.callee)).reduce((a, b) -> a.body() ? a : b).orElse(null);
+            if (callee == null) throw error(call, "call of " + shape.callee + ", which the module does not declare");
+            if (!callee.body()) throw error(call, "call of the external function " + shape.callee + " (the emulator runs only functions defined in the module)");
+            if (callee.entry()) throw error(call, "call of the kernel " + shape.callee);
+            if (shape.args.size() != callee.params().size() || shape.returns.size() != callee.returns().size())
+                throw error(call, "call of " + shape.callee + " with " + shape.args.size() + " arguments and " + shape.returns.size()
+                        + " results; it takes " + callee.params().size() + " and returns " + callee.returns().size());
+            long[] frame = frame(callee);
+            for (int i = c - 1; i >= 0 && !isCall(source.get(i)); i--) bindName(source.get(i), i, "st", shape.args, frame, 0);
+            for (int i = c + 1; i < source.size() && !isCall(source.get(i)); i++)
+                bindName(source.get(i), i, "ld", shape.returns, frame, callee.params().size());
+        }
+    }
+
+    private void bindName(PtxInstruction p, int index, String op, List<String> names, long[] frame, int first) {
+        if (!p.opcode().startsWith(op + ".param") || p.operands().size() != 2) return;
+        Operand addr = p.operands().get(op.equals("st") ? 0 : 1);
+        int k = names.indexOf(addr.name());
+        if (addr.kind() == Operand.Kind.ADDRESS && k >= 0) callSite.put(index, new Symbol(Space.LOCAL, frame[first + k]));
+    }
+
+    private static boolean isCall(PtxInstruction p) {
+        return p.opcode().equals("call") || p.opcode().startsWith("call.");
+    }
+
+    private record CallShape(List<String> returns, String callee, List<String> args) {}
+
+    private CallShape callShape(PtxInstruction p) {
+        List<Operand> ops = p.operands();
+        int i = 0;
+        List<String> returns = List.of();
+        if (i < ops.size() && ops.get(i).kind() == Operand.Kind.VECTOR) returns = names(p, ops.get(i++));
+        need(p, i < ops.size() && ops.get(i).kind() == Operand.Kind.NAME, "call without a function name");
+        String callee = ops.get(i++).name();
+        List<String> args = i < ops.size() ? names(p, ops.get(i++)) : List.of();
+        need(p, i == ops.size(), "call form (indirect calls and prototypes are not supported)");
+        return new CallShape(returns, callee, args);
+    }
+
+    private List<String> names(PtxInstruction p, Operand list) {
+        List<String> out = new ArrayList<>();
+        for (Operand o : list.elements()) {
+            need(p, o.kind() == Operand.Kind.NAME, "call argument " + o);
+            out.add(o.name());
+        }
+        return out;
+    }
+
+    private void checkNoRecursion(String f, List<String> path) {
+        if (path.contains(f)) throw new CudaException(module.file() + ": recursive calls " + String.join(" -> ", path) + " -> " + f
+                + " are not supported by the emulator");
+        path.add(f);
+        for (String g : callGraph.getOrDefault(f, List.of())) checkNoRecursion(g, path);
+        path.remove(path.size() - 1);
     }
 
     private static long align(long v, int a) {
@@ -166,12 +293,11 @@ public final class Decoder {
                 in.op = Op.BRA;
                 Integer t = ops.size() == 1 && ops.get(0).kind() == Operand.Kind.NAME ? fn.labels().get(ops.get(0).name()) : null;
                 if (t == null) throw error(p, "branch target " + (ops.isEmpty() ? "missing" : ops.get(0) + " is not a label of " + fn.name()));
-                in.target = t;
+                in.target = codeBase + t;
                 in.profileClass = InstrClass.CONTROL;
             }
             case "ret", "exit" -> {
-                if (!fn.entry()) throw error(p, "ret in a .func: calls are not supported");
-                in.op = Op.EXIT;
+                in.op = base.equals("ret") && !fn.entry() ? Op.RET : Op.EXIT;
                 in.profileClass = InstrClass.CONTROL;
             }
             case "bar", "barrier" -> barrier(in, p, mods, types, ops);
@@ -237,7 +363,13 @@ public final class Decoder {
                 in.profileClass = InstrClass.MEMORY_SHARED;
             }
             case "mma" -> mma(in, p, mods, types, ops);
-            case "call" -> throw error(p, "call is not supported (nvcc inlined every function in the project's kernels; mark the callee __forceinline__)");
+            case "call" -> {
+                CallShape shape = callShape(p);
+                in.op = Op.CALL;
+                in.profileClass = InstrClass.CONTROL;
+                calls.put(in, shape.callee);
+                callGraph.computeIfAbsent(fn.name(), k -> new ArrayList<>()).add(shape.callee);
+            }
             default -> throw error(p, "instruction '" + p.opcode() + "' is not supported by the emulator");
         }
         return in;
@@ -649,8 +781,10 @@ public final class Decoder {
             in.s = prepend(in.s, reg);
             return;
         }
-        Symbol sym = symbols.get(a.name());
+        Symbol sym = callSite.containsKey(current) ? callSite.get(current) : symbols.get(a.name());
         if (sym == null) throw error(p, "unknown register or symbol " + a.name());
+        // a called function's parameters and return values live in its frame in local memory
+        if (in.space == Space.PARAM && sym.space() == Space.LOCAL) in.space = Space.LOCAL;
         checkSymbolSpace(in, p, sym, a.name());
         in.s = prepend(in.s, constant(sym.address()));
     }
@@ -753,10 +887,6 @@ public final class Decoder {
 
     private int constant(long value) {
         return constants.computeIfAbsent(value, this::newSlot);
-    }
-
-    private int slotOf(String register) {
-        return registers.computeIfAbsent(register, k -> newSlot(0));
     }
 
     private int newSlot(long initial) {

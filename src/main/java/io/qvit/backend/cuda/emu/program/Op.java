@@ -16,7 +16,7 @@ public final class Op {
     // memory
     public static final int LD = 80, ST = 81, ATOM = 82, CP_ASYNC = 83, CP_COMMIT = 84, CP_WAIT = 85, NOP = 86, ACTIVEMASK = 87;
     // control
-    public static final int BRA = 100, EXIT = 101, RET = 102;
+    public static final int BRA = 100, EXIT = 101, RET = 102, CALL = 103;
     // CTA barriers and warp collectives: a thread stops at these until its partners arrive
     public static final int BAR_SYNC = 110, BAR_ARRIVE = 111, BAR_RED = 112, FIRST_COLLECTIVE = 120, WARP_SYNC = 120, VOTE = 121,
             SHFL = 122, REDUX = 123, MATCH = 124, LDMATRIX = 125, MMA_I8 = 126, MMA_F16 = 127;

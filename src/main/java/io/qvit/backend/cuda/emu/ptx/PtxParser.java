@@ -110,7 +110,7 @@ public final class PtxParser {
                     }
                 } while (optional(","));
                 expect(";");
-            } else if (t.is(".shared") || t.is(".local") || t.is(".global") || t.is(".const")) {
+            } else if (t.is(".shared") || t.is(".local") || t.is(".global") || t.is(".const") || t.is(".param")) {
                 variables.add(variable(t, false));
             } else if (t.is(".pragma")) {
                 while (!next().is(";")) { /* the pragma's strings */ }
@@ -230,6 +230,15 @@ public final class PtxParser {
             List<Operand> elements = new ArrayList<>();
             do elements.add(operand()); while (optional(","));
             expect("}");
+            return Operand.vector(elements);
+        }
+        if (optional("(")) {
+            // a call's return or argument list
+            List<Operand> elements = new ArrayList<>();
+            if (!optional(")")) {
+                do elements.add(operand()); while (optional(","));
+                expect(")");
+            }
             return Operand.vector(elements);
         }
         if (optional("-")) return Operand.immediate("-" + expectKind(Kind.WORD).text());
