@@ -33,6 +33,8 @@ import java.util.Map;
 final class CtaRunner {
     private static final byte RUNNING = 0, AT_BARRIER = 1, AT_COLLECTIVE = 2, EXITED = 3;
     private static final int SLICE = 1 << 16;
+    /** Slices one thread may use: 2^26 instructions, far beyond what a thread of a real kernel runs; more is taken for an endless loop. */
+    private static final int MAX_SLICES = 1 << 10;
 
     private final Program program;
     private final Instr[] code;
@@ -46,6 +48,7 @@ final class CtaRunner {
     /** Per thread: the return addresses of the calls it is in (calls cannot recurse, so the depth is bounded by the code). */
     private final int[][] returns;
     private final int[] depth;
+    private final int[] slices;
     private final Barriers barriers = new Barriers();
     private final AsyncCopies copies = new AsyncCopies();
     private final WarpCollectives collectives = new WarpCollectives();
@@ -70,6 +73,7 @@ final class CtaRunner {
         this.state = new byte[threads];
         this.returns = new int[threads][];
         this.depth = new int[threads];
+        this.slices = new int[threads];
     }
 
     /** Bytes moved per state space by the CTAs this runner ran. */
@@ -95,6 +99,7 @@ final class CtaRunner {
             regs[t] = r;
             pc[t] = 0;
             depth[t] = 0;
+            slices[t] = 0;
             state[t] = RUNNING;
         }
         schedule();
@@ -192,6 +197,8 @@ final class CtaRunner {
                     case Op.BFI -> r[in.d[0]] = IntegerAlu.bfi(r[in.s[0]], r[in.s[1]], r[in.s[2]], r[in.s[3]], w);
                     case Op.PRMT -> r[in.d[0]] = IntegerAlu.prmt(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.sub);
                     case Op.LOP3 -> r[in.d[0]] = IntegerAlu.lop3(r[in.s[0]], r[in.s[1]], r[in.s[2]], (int) in.offset);
+                    case Op.SHF -> r[in.d[0]] = IntegerAlu.funnelShift(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.sat, in.signed);
+                    case Op.TESTP -> r[in.d[0]] = FloatAlu.test(in, r[in.s[0]]) ? 1 : 0;
                     case Op.DP4A -> r[in.d[0]] = IntegerAlu.dp4a(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.signed, in.signed2);
                     case Op.DP2A -> r[in.d[0]] = IntegerAlu.dp2a(r[in.s[0]], r[in.s[1]], r[in.s[2]], in.signed, in.signed2, in.sat);
                     case Op.COPYSIGN -> {
@@ -289,6 +296,9 @@ final class CtaRunner {
                 p++;
             }
             pc[t] = p;
+            if (++slices[t] > MAX_SLICES)
+                throw finding("emulator", "thread ran " + (long) SLICE * MAX_SLICES + " instructions without finishing: an endless loop, or a spin"
+                        + " wait on something no thread will write", t, p, 0);
         } catch (MemoryFault f) {
             throw finding(f.tool, f.getMessage(), t, p, f.address);
         } catch (UnsupportedOperationException e) {

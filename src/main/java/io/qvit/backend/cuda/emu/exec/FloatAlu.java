@@ -79,6 +79,20 @@ final class FloatAlu {
         if (in.d.length > 1) r[in.d[1]] = IntegerAlu.combine(in.sub2, !t, c) ? 1 : 0;
     }
 
+    /** testp.{finite,infinite,number,notanumber,normal,subnormal} on an f32 or f64 (a classification of the bits, no arithmetic). */
+    static boolean test(Instr in, long bits) {
+        double v = in.width == 64 ? d(bits) : f(bits);
+        double minNormal = in.width == 64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
+        return switch (in.sub) {
+            case 0 -> Double.isFinite(v);
+            case 1 -> Double.isInfinite(v);
+            case 2 -> !Double.isNaN(v);
+            case 3 -> Double.isNaN(v);
+            case 4 -> Double.isFinite(v) && Math.abs(v) >= minNormal;
+            default -> v != 0 && Math.abs(v) < minNormal;
+        };
+    }
+
     /** setp.ftz compares subnormal inputs as sign-preserving zeros. */
     private static float flush(float v, boolean ftz) {
         return ftz && v != 0 && Math.abs(v) < Float.MIN_NORMAL ? Math.copySign(0f, v) : v;

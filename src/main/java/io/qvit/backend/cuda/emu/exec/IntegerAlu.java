@@ -140,6 +140,13 @@ final class IntegerAlu {
         return zx(d, 32);
     }
 
+    /** shf.l/shf.r.{wrap,clamp}.b32: the 64-bit {b:a} shifted by c (mod 32 with wrap, at most 32 with clamp), its high (l) or low (r) word. */
+    static long funnelShift(long a, long b, long c, boolean left, boolean wrap) {
+        long n = wrap ? c & 31 : Math.min(zx(c, 32), 32);
+        long both = zx(b, 32) << 32 | zx(a, 32);
+        return left ? zx((both << n) >>> 32, 32) : zx(both >>> n, 32);
+    }
+
     /** dp4a: c plus the sum of the four products of a's and b's bytes, each byte signed or unsigned as its operand's type says. */
     static long dp4a(long a, long b, long c, boolean aSigned, boolean bSigned) {
         long sum = c;

@@ -275,6 +275,28 @@ public final class Decoder {
                     bits(in, p, base, mods, types, ops);
             case "selp", "slct" -> select(in, p, base, types, ops);
             case "dp4a", "dp2a" -> dot(in, p, base, mods, types, ops);
+            case "shf" -> {
+                need(p, types.equals(List.of("b32")) && ops.size() == 4 && (mods.contains("l") || mods.contains("r"))
+                        && (mods.contains("wrap") || mods.contains("clamp")) && mods.size() == 2, "shf form");
+                typed(in, "b32");
+                in.op = Op.SHF;
+                in.sat = mods.contains("l");
+                in.signed = mods.contains("wrap");
+                in.d = new int[] {dst(p, ops.get(0))};
+                in.s = new int[] {src(p, ops.get(1), "b32"), src(p, ops.get(2), "b32"), src(p, ops.get(3), "u32")};
+                in.profileClass = InstrClass.INTEGER;
+            }
+            case "testp" -> {
+                need(p, types.size() == 1 && (types.get(0).equals("f32") || types.get(0).equals("f64")) && ops.size() == 2 && mods.size() == 1,
+                        "testp form");
+                typed(in, types.get(0));
+                in.op = Op.TESTP;
+                in.sub = List.of("finite", "infinite", "number", "notanumber", "normal", "subnormal").indexOf(mods.get(0));
+                need(p, in.sub >= 0, "testp." + mods.get(0));
+                in.d = new int[] {dst(p, ops.get(0))};
+                in.s = new int[] {src(p, ops.get(1), in.type)};
+                in.profileClass = in.width == 32 ? InstrClass.FP32 : InstrClass.FP64;
+            }
             case "copysign" -> {
                 need(p, types.size() == 1 && (types.get(0).equals("f32") || types.get(0).equals("f64")) && ops.size() == 3, "copysign form");
                 typed(in, types.get(0));

@@ -9,7 +9,7 @@ public final class Op {
             DIV = 9, REM = 10, MIN = 11, MAX = 12, ABS = 13, NEG = 14, AND = 15, OR = 16, XOR = 17, NOT = 18, CNOT = 19,
             SHL = 20, SHR = 21, BFE = 22, BFI = 23, PRMT = 24, LOP3 = 25, POPC = 26, CLZ = 27, BREV = 28, BFIND = 29,
             SELP = 30, SLCT = 31, SETP = 32, MOV = 33, CVT_INT = 34, CVTA = 35, ADD_SAT = 36, CLOCK = 37, MUL24_LO = 38,
-            MAD24_LO = 39, PACK = 41, UNPACK = 42, DP4A = 43, DP2A = 44, COPYSIGN = 45;
+            MAD24_LO = 39, PACK = 41, UNPACK = 42, DP4A = 43, DP2A = 44, COPYSIGN = 45, SHF = 46, TESTP = 47;
     // floating point (through semantics.FloatOps / Convert)
     public static final int FADD = 50, FSUB = 51, FMUL = 52, FFMA = 53, FDIV = 54, FDIV_APPROX = 55, FDIV_FULL = 56,
             FSQRT = 57, FRCP = 58, FMIN = 59, FMAX = 60, FABS = 61, FNEG = 62, FAPPROX = 63, FSETP = 64, CVT_F = 65, FSELP_SLCT = 66;
