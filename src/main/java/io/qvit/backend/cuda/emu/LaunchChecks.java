@@ -6,6 +6,7 @@ import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 import io.qvit.backend.cuda.emu.program.Program;
 import io.qvit.backend.cuda.emu.ptx.PtxParam;
+import java.util.Arrays;
 import java.util.List;
 
 /** The checks a GPU makes before it runs a launch: block and grid extents, shared memory, and the arguments against the entry's parameters. */
@@ -15,6 +16,12 @@ final class LaunchChecks {
     static void check(String what, DeviceLimits limits, Program p, Dim3 grid, Dim3 block, int dynamicShared, int optIn) {
         if (block.volume() > limits.maxThreadsPerBlock())
             throw new CudaException(what + ": " + block.volume() + " threads per block, the limit is " + limits.maxThreadsPerBlock()
+                    + " (CUDA_ERROR_INVALID_VALUE)");
+        if (p.maxntid() != null && block.volume() > extent(p.maxntid()))
+            throw new CudaException(what + ": " + block.volume() + " threads per block, the kernel's .maxntid allows " + extent(p.maxntid())
+                    + " (CUDA_ERROR_INVALID_VALUE)");
+        if (p.reqntid() != null && (block.x() != dim(p.reqntid(), 0) || block.y() != dim(p.reqntid(), 1) || block.z() != dim(p.reqntid(), 2)))
+            throw new CudaException(what + ": the kernel's .reqntid requires a block of " + Arrays.toString(p.reqntid())
                     + " (CUDA_ERROR_INVALID_VALUE)");
         Dim3 mb = limits.maxBlock(), mg = limits.maxGrid();
         if (block.x() > mb.x() || block.y() > mb.y() || block.z() > mb.z())
@@ -31,6 +38,15 @@ final class LaunchChecks {
                     + (optIn > 0 ? "; it opted in to " + optIn + " bytes only" : ""));
         if (total > limits.sharedBytesPerBlockOptIn())
             throw new CudaException(what + ": " + total + " bytes of shared memory exceed the device's " + limits.sharedBytesPerBlockOptIn());
+    }
+
+    private static long extent(int[] ntid) {
+        return (long) dim(ntid, 0) * dim(ntid, 1) * dim(ntid, 2);
+    }
+
+    /** Extent i of a .maxntid/.reqntid (missing ones are 1). */
+    private static int dim(int[] ntid, int i) {
+        return i < ntid.length ? ntid[i] : 1;
     }
 
     /** The parameter buffer, each argument at its parameter's offset; count and sizes must match. */

@@ -49,4 +49,18 @@ class LaunchChecksTest {
             assertTrue(twice.getMessage().contains("already freed"), twice.getMessage());
         }
     }
+
+    @Test
+    void maxntidAndReqntidAreLimits() {
+        try (EmuDriver d = new EmuDriver(1)) {
+            CudaDriver.Kernel k = Emu.module(d, "handwritten_ops.ptx").kernel("ops"); // .maxntid 256, 1, 1
+            long in = Emu.upload(d, new int[3 * 512]), out = d.malloc(184L * 512);
+            CudaException e = assertThrows(CudaException.class, () -> d.launch(k, Dim3.of(1), Dim3.of(512), 0, new KernelArgs().pointer(in).pointer(out)));
+            assertTrue(e.getMessage().contains(".maxntid allows 256"), e.getMessage());
+            CudaDriver.Kernel r = d.loadModule("r.ptx", ".version 9.0\n.target sm_80\n.address_size 64\n.visible .entry r()\n.reqntid 64\n{\nret;\n}\n").kernel("r");
+            CudaException req = assertThrows(CudaException.class, () -> d.launch(r, Dim3.of(1), Dim3.of(32), 0, new KernelArgs()));
+            assertTrue(req.getMessage().contains(".reqntid requires a block of [64]"), req.getMessage());
+            d.launch(r, Dim3.of(2), Dim3.of(64), 0, new KernelArgs());
+        }
+    }
 }

@@ -119,7 +119,7 @@ public final class Decoder {
         int[] specialSlots = specials.values().stream().mapToInt(Integer::intValue).toArray();
         Special[] kinds = specials.keySet().toArray(new Special[0]);
         return new Program(module.file(), entry.name(), code.toArray(new Instr[0]), tmpl, specialSlots, kinds, entry.params(), paramOffsets,
-                paramBytes, staticShared, dynamicBase, localTop);
+                paramBytes, staticShared, dynamicBase, localTop, entry.directives().get(".maxntid"), entry.directives().get(".reqntid"));
     }
 
     /** Starts decoding {@code f}: its own registers and symbols over the module's. */

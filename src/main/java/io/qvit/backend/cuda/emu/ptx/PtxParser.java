@@ -75,13 +75,19 @@ public final class PtxParser {
         Token name = expectKind(Kind.WORD);
         List<PtxParam> params = peek().is("(") ? params() : new ArrayList<>();
         // performance directives: .maxntid 256, 1, 1  .reqntid ...  .minnctapersm 2  .noreturn ...
+        Map<String, int[]> directives = new LinkedHashMap<>();
         while (peek().kind() == Kind.WORD && peek().text().startsWith(".")) {
-            next();
-            while (peek().kind() == Kind.WORD && !peek().text().startsWith(".") || peek().is(",")) next();
+            String directive = next().text();
+            List<Integer> values = new ArrayList<>();
+            while (peek().kind() == Kind.WORD && !peek().text().startsWith(".") || peek().is(",")) {
+                Token v = next();
+                if (!v.is(",")) values.add((int) integer(v));
+            }
+            directives.put(directive, values.stream().mapToInt(Integer::intValue).toArray());
         }
         if (peek().is(";")) {
             next();
-            return new PtxFunction(name.text(), entry, false, params, returns, Map.of(), List.of(), List.of(), Map.of(), name.line());
+            return new PtxFunction(name.text(), entry, false, params, returns, Map.of(), List.of(), List.of(), Map.of(), directives, name.line());
         }
         expect("{");
         Map<String, Integer> registers = new LinkedHashMap<>();
@@ -123,7 +129,7 @@ public final class PtxParser {
                 instructions.add(instruction(t));
             }
         }
-        return new PtxFunction(name.text(), entry, true, params, returns, registers, variables, instructions, labels, name.line());
+        return new PtxFunction(name.text(), entry, true, params, returns, registers, variables, instructions, labels, directives, name.line());
     }
 
     private List<PtxParam> params() {
