@@ -268,12 +268,18 @@ public final class Decoder {
         String base = parts[0];
         List<Operand> ops = p.operands();
         switch (base) {
-            case "mov" -> mov(in, p, types, ops);
+            case "mov" -> {
+                only(p, mods);
+                mov(in, p, types, ops);
+            }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg", "sqrt", "rcp", "rsqrt", "ex2",
                     "lg2", "sin", "cos", "tanh", "mul24", "mad24" -> arithmetic(in, p, base, mods, types, ops);
             case "and", "or", "xor", "not", "cnot", "shl", "shr", "popc", "clz", "brev", "bfind", "bfe", "bfi", "prmt", "lop3" ->
                     bits(in, p, base, mods, types, ops);
-            case "selp", "slct" -> select(in, p, base, types, ops);
+            case "selp", "slct" -> {
+                only(p, mods, "ftz");
+                select(in, p, base, types, ops);
+            }
             case "dp4a", "dp2a" -> dot(in, p, base, mods, types, ops);
             case "shf" -> {
                 need(p, types.equals(List.of("b32")) && ops.size() == 4 && (mods.contains("l") || mods.contains("r"))
@@ -439,6 +445,7 @@ public final class Decoder {
             return;
         }
         in.profileClass = InstrClass.INTEGER;
+        only(p, mods, "lo", "hi", "wide", "sat", "cc");
         need(p, !mods.contains("cc") && !base.equals("fma") && !base.equals("sqrt") && !base.equals("rcp") && !base.equals("rsqrt")
                 && !base.equals("ex2") && !base.equals("lg2") && !base.equals("sin") && !base.equals("cos") && !base.equals("tanh"),
                 base + " on " + type + (mods.contains("cc") ? " with carry (.cc)" : ""));
@@ -473,6 +480,7 @@ public final class Decoder {
     private void floatArithmetic(Instr in, PtxInstruction p, String base, List<String> mods, String type) {
         need(p, type.equals("f32") || type.equals("f64"), base + " on " + type + " (only f32 and f64 are supported)");
         in.profileClass = type.equals("f32") ? InstrClass.FP32 : InstrClass.FP64;
+        only(p, mods, "rn", "rz", "rm", "rp", "ftz", "sat", "approx", "full");
         in.rounding = rounding(mods);
         in.ftz = mods.contains("ftz");
         in.sat = mods.contains("sat");
@@ -620,6 +628,7 @@ public final class Decoder {
     private void cvt(Instr in, PtxInstruction p, List<String> mods, List<String> types, List<Operand> ops) {
         need(p, types.size() == 2 && ops.size() >= 2, "cvt types");
         String dt = types.get(0), st = types.get(1);
+        only(p, mods, "rn", "rz", "rm", "rp", "rni", "rzi", "rmi", "rpi", "ftz", "sat", "satfinite");
         typed(in, dt);
         in.type2 = st;
         in.width2 = typeWidth(st);
@@ -642,6 +651,7 @@ public final class Decoder {
     }
 
     private void cvta(Instr in, PtxInstruction p, List<String> mods, List<String> types, List<Operand> ops) {
+        only(p, mods, "to", "global", "shared", "local");
         boolean to = mods.contains("to");
         String sp = mods.stream().filter(m -> Space.of(m) >= 0).findFirst().orElse("");
         in.space = Space.of(sp);
@@ -938,6 +948,11 @@ public final class Decoder {
         in.type = type;
         in.width = typeWidth(type);
         in.signed = type.startsWith("s");
+    }
+
+    /** Fails on a modifier outside {@code allowed}: a form the interpreter would otherwise execute as something else. */
+    private void only(PtxInstruction p, List<String> mods, String... allowed) {
+        for (String m : mods) need(p, List.of(allowed).contains(m), "modifier ." + m);
     }
 
     private void need(PtxInstruction p, boolean ok, String what) {
