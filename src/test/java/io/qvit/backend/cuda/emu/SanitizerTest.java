@@ -222,4 +222,39 @@ class SanitizerTest {
             assertTrue(vote.message().contains("lane 5") && vote.message().contains("exited"), vote.message());
         }
     }
+
+    @Test
+    void localConstAndParamSpacesAreBoundsChecked() {
+        String ptx = HEADER + """
+                .const .align 4 .b32 table[4] = {1, 2, 3, 4};
+                .visible .entry local_oob()
+                {
+                    .reg .b32 %r<2>;
+                    .local .align 4 .b8 depot[16];
+                    st.local.u32 [depot+16], %r1;
+                    ret;
+                }
+                .visible .entry const_oob()
+                {
+                    .reg .b32 %r<2>;
+                    ld.const.u32 %r1, [table+16];
+                    ret;
+                }
+                .visible .entry param_write(.param .u32 n)
+                {
+                    .reg .b32 %r<2>;
+                    st.param.u32 [n], %r1;
+                    ret;
+                }
+                """;
+        try (EmuDriver d = new EmuDriver(1)) {
+            Finding local = fail(d, "spaces.ptx", ptx, "local_oob", Dim3.of(1), Dim3.of(1), 0, new KernelArgs());
+            assertTrue(local.message().contains("Invalid .local write") && local.message().contains("holds 16 bytes"), local.message());
+            Finding constant = fail(d, "spaces.ptx", ptx, "const_oob", Dim3.of(1), Dim3.of(1), 0, new KernelArgs());
+            assertTrue(constant.message().contains("Invalid .constant read"), constant.message());
+            Finding param = fail(d, "spaces.ptx", ptx, "param_write", Dim3.of(1), Dim3.of(1), 0, new KernelArgs().i32(3));
+            assertTrue(param.message().contains(".param space (read-only)"), param.message());
+            assertEquals("memcheck", param.tool());
+        }
+    }
 }
