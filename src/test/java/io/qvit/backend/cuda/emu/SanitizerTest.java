@@ -257,4 +257,43 @@ class SanitizerTest {
             assertEquals("memcheck", param.tool());
         }
     }
+
+    @Test
+    void producerWarpArrivesConsumerWarpWaitsCleanly() {
+        String ptx = HEADER + """
+                .visible .entry handoff(.param .u64 out)
+                {
+                    .reg .b32 %r<6>;
+                    .reg .b64 %rd<4>;
+                    .reg .pred %p<2>;
+                    .shared .align 4 .b8 s[128];
+                    mov.u32 %r1, %tid.x;
+                    and.b32 %r2, %r1, 31;
+                    shl.b32 %r3, %r2, 2;
+                    mov.u32 %r4, s;
+                    add.s32 %r3, %r3, %r4;
+                    setp.ge.u32 %p1, %r1, 32;
+                    @%p1 bra CONSUMER;
+                    mul.lo.u32 %r5, %r2, 7;
+                    st.shared.u32 [%r3], %r5;
+                    bar.arrive 1, 64;
+                    ret;
+                CONSUMER:
+                    bar.sync 1, 64;
+                    ld.shared.u32 %r5, [%r3];
+                    ld.param.u64 %rd1, [out];
+                    mul.wide.u32 %rd2, %r2, 4;
+                    add.s64 %rd1, %rd1, %rd2;
+                    st.global.u32 [%rd1], %r5;
+                    ret;
+                }
+                """;
+        try (EmuDriver d = new EmuDriver(1)) {
+            CudaDriver.Kernel k = d.loadModule("handoff.ptx", ptx).kernel("handoff");
+            long out = Emu.poisoned(d, 4L * 32);
+            d.launch(k, Dim3.of(1), Dim3.of(64), 0, new KernelArgs().pointer(out));
+            int[] got = Emu.ints(d, out, 32);
+            for (int l = 0; l < 32; l++) assertEquals(7 * l, got[l], "lane " + l);
+        }
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
 final class Barriers {
     static final int COUNT = 16;
     private final int[] expected = new int[COUNT], arrived = new int[COUNT], waiting = new int[COUNT];
-    private final int[][] waiters = new int[COUNT][];
+    private final int[][] waiters = new int[COUNT][], arrivals = new int[COUNT][];
     /** bar.red: the reduction's running value and operation per barrier; the destination slot per waiting thread. */
     private final int[] reduction = new int[COUNT], reduceOp = new int[COUNT];
     private int[] destination = new int[0];
@@ -23,7 +23,10 @@ final class Barriers {
         Arrays.fill(arrived, 0);
         Arrays.fill(waiting, 0);
         Arrays.fill(reduceOp, -1);
-        for (int i = 0; i < COUNT; i++) if (waiters[i] == null || waiters[i].length < threads) waiters[i] = new int[threads];
+        for (int i = 0; i < COUNT; i++) {
+            if (waiters[i] == null || waiters[i].length < threads) waiters[i] = new int[threads];
+            if (arrivals[i] == null || arrivals[i].length < threads) arrivals[i] = new int[threads];
+        }
         if (destination.length < threads) destination = new int[threads];
     }
 
@@ -41,7 +44,7 @@ final class Barriers {
         if (arrived[b] > 0 && expected[b] != want)
             throw new MemoryFault("synccheck", "barrier " + b + " reached with thread count " + want + " while earlier arrivals expect " + expected[b], 0);
         expected[b] = want;
-        arrived[b]++;
+        arrivals[b][arrived[b]++] = thread;
         if (op >= 0) {
             if (reduceOp[b] < 0) reduction[b] = op == 1 ? 1 : 0;
             reduceOp[b] = op;
@@ -69,8 +72,17 @@ final class Barriers {
         return waiting[b];
     }
 
+    /** Every thread that arrived (waiting or not): what each did before arriving is ordered before what the waiters do after. */
+    int[] arrivals(int b) {
+        return arrivals[b];
+    }
+
+    int arrivedCount(int b) {
+        return arrived[b];
+    }
+
     boolean wholeCta(int b) {
-        return waiting[b] == threads;
+        return arrived[b] == threads;
     }
 
     /** bar.red's result for barrier {@code b}, or -1 when it is a plain barrier; the destination slot of a thread. */

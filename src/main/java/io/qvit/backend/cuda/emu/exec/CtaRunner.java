@@ -378,7 +378,7 @@ final class CtaRunner {
                 state[t] = RUNNING;
                 if (reduction >= 0) regs[t][barriers.destination(t)] = reduction;
             }
-            memory.barrier(waiters, n, barriers.wholeCta(b));
+            memory.barrier(barriers.arrivals(b), barriers.arrivedCount(b), barriers.wholeCta(b));
             barriersCompleted++;
             barriers.release(b);
             any = true;

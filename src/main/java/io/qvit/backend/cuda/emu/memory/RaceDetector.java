@@ -38,7 +38,11 @@ final class RaceDetector {
         time = 1;
     }
 
-    /** A barrier completed for these threads; {@code all} when every thread of the CTA took part. */
+    /**
+     * A barrier completed for these threads (those that only arrived, bar.arrive, included: their earlier
+     * accesses are ordered before the waiters' later ones; their own accesses after arriving are taken as
+     * ordered too, which can hide a race but never invents one); {@code all} when every thread took part.
+     */
     void barrier(int[] threads, int count, boolean all) {
         time++;
         for (int i = 0; i < count; i++) lastBarrier[threads[i]] = time;
@@ -58,7 +62,7 @@ final class RaceDetector {
         warpEvents[warp] = n + 1;
     }
 
-    /** A thread description of the earlier access when it races with this one, else null. */
+    /** The earlier thread this read races with, or -1. Records the read. */
     int read(int offset, int thread) {
         int w = writer[offset];
         if (w >= 0 && w != thread && !ordered(w, writeTime[offset], thread)) return w;
