@@ -9,7 +9,6 @@ public final class Allocation {
     public final int size;
     public final byte[] data;
     public final byte[] initialised;
-    volatile boolean freed;
     final String what;
 
     Allocation(long base, int size, String what) {

@@ -19,7 +19,9 @@ public final class CtaMemory {
     private byte[] shared = new byte[0], sharedInit = new byte[0];
     private int sharedSize, localSize, blockX, blockY;
     private byte[][] local = new byte[0][];
-    private Allocation cached;
+    /** The last allocations touched: kernels stream through a few buffers, so most lookups end here. */
+    private final Allocation[] recent = new Allocation[4];
+    private int nextRecent;
     /** Bytes moved per space ({@link Space}) by the CTAs this instance ran; generic accesses count where they resolved. */
     public final long[] bytesMoved = new long[Space.COUNT];
 
@@ -178,13 +180,20 @@ public final class CtaMemory {
     }
 
     private Allocation allocation(long address, int n, String access) {
-        Allocation a = cached;
-        if (a == null || !a.contains(address) || a.freed) {
+        Allocation a = null;
+        for (Allocation r : recent) {
+            if (r != null && r.contains(address)) {
+                a = r;
+                break;
+            }
+        }
+        if (a == null) {
             a = global.find(address);
             if (a == null)
                 throw new MemoryFault("memcheck", "Invalid __global__ " + access + " of size " + n + " bytes at 0x" + Long.toHexString(address)
                         + ": the address " + global.describe(address), address);
-            cached = a;
+            recent[nextRecent] = a;
+            nextRecent = (nextRecent + 1) % recent.length;
         }
         if ((address & (n - 1)) != 0) throw misaligned("__global__", access, n, address);
         if (address - a.base + n > a.size)

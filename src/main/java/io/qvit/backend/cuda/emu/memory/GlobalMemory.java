@@ -34,7 +34,6 @@ public final class GlobalMemory {
                     ? "not the start of an allocation (inside " + inside + ")"
                     : freed.containsKey(address) ? "already freed" : "not an address cuMemAlloc returned"));
         }
-        a.freed = true;
         freed.put(a.base, a);
     }
 
