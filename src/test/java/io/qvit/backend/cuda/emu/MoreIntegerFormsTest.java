@@ -9,10 +9,17 @@ import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 import io.qvit.backend.cuda.emu.exec.LaunchFailure;
 import io.qvit.testsupport.TestRandom;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** handwritten_more.ptx (funnel shifts, dp4a, dp2a, copysign, testp) against the PTX ISA's definitions, bit-exact; and the endless-loop guard. */
+/**
+ * handwritten_more.ptx (funnel shifts, dp4a, dp2a, copysign, testp) and handwritten_specials.ptx (special
+ * registers in 3-D grids, red/exch/cas/64-bit shared atomics) against the PTX ISA's definitions,
+ * bit-exact; and the endless-loop guard.
+ */
 class MoreIntegerFormsTest {
     @Test
     void funnelShiftsDotProductsCopysignAndTestp() {
@@ -55,6 +62,42 @@ class MoreIntegerFormsTest {
             CudaDriver.Kernel k = Emu.module(d, "handwritten_more.ptx").kernel("endless");
             LaunchFailure f = assertThrows(LaunchFailure.class, () -> d.launch(k, Dim3.of(1), Dim3.of(1), 0, new KernelArgs()));
             assertTrue(f.findings().get(0).message().contains("endless loop"), f.getMessage());
+        }
+    }
+
+    @Test
+    void specialRegistersInThreeDimensions() {
+        Dim3 grid = new Dim3(3, 2, 2), block = new Dim3(5, 4, 3); // 60 threads: the second warp is partial
+        int threads = 60, total = 12 * threads;
+        try (CudaDriver d = new EmuDriver(2)) {
+            CudaDriver.Kernel k = Emu.module(d, "handwritten_specials.ptx").kernel("specials");
+            long out = Emu.poisoned(d, 32L * total);
+            d.launch(k, grid, block, 0, new KernelArgs().pointer(out));
+            int[] got = Emu.ints(d, out, 8 * total);
+            for (int g = 0; g < total; g++) {
+                int t = g % threads, b = g / threads, lane = t % 32;
+                int[] e = {t, b, lane, t / 32, 2, (1 << lane) - 1, -(1 << lane), 2};
+                for (int j = 0; j < 8; j++) assertEquals(e[j], got[8 * g + j], "thread " + t + " of block " + b + " value " + j);
+            }
+        }
+    }
+
+    @Test
+    void reductionsExchangeCasAnd64BitSharedAtomics() {
+        SplittableRandom rnd = TestRandom.random("atomicsMore");
+        int n = 200;
+        int[] in = rnd.ints(n, 0, Integer.MAX_VALUE).toArray();
+        try (CudaDriver d = new EmuDriver(1)) {
+            CudaDriver.Kernel k = Emu.module(d, "handwritten_specials.ptx").kernel("atomics_more");
+            long counters = Emu.upload(d, new int[] {5, -7, -1}), pi = Emu.upload(d, in), out = Emu.poisoned(d, 8);
+            d.launch(k, Dim3.of(1), Dim3.of(n), 0, new KernelArgs().pointer(counters).pointer(pi).pointer(out));
+            int[] c = Emu.ints(d, counters, 3);
+            assertEquals(5 + n, c[0], "red.global.add");
+            Set<Integer> inputs = Arrays.stream(in).boxed().collect(Collectors.toSet());
+            // exch leaves the value of whichever thread came last; cas(-1 -> v) succeeds once, for whichever came first
+            assertTrue(inputs.contains(c[1]), "exch left " + c[1]);
+            assertTrue(inputs.contains(c[2]), "cas left " + c[2]);
+            assertEquals(Arrays.stream(in).asLongStream().sum(), Emu.longs(d, out, 1)[0], "atom.shared.add.u64");
         }
     }
 }
