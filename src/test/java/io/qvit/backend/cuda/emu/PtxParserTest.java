@@ -46,6 +46,7 @@ class PtxParserTest {
                     ld.global.v2.u32 {%r1, %r2}, [%rd1+-16];
                     st.shared::cta.u32 [dyn+4], %r0;
                     shfl.sync.bfly.b32 %r1|%p0, %r2, 1, 31, -1;
+                    mov.u64 %rd1, bytes+4;
                 }
                 """);
         PtxFunction k = m.functions().get(0);
@@ -64,6 +65,7 @@ class PtxParserTest {
         assertEquals(2, k.instructions().get(1).operands().get(0).elements().size());
         assertEquals("st.shared::cta.u32", k.instructions().get(2).opcode());
         assertEquals("%p0", k.instructions().get(3).operands().get(0).second());
+        assertEquals(4, k.instructions().get(4).operands().get(1).offset());
     }
 
     private static String kernel(String body) {

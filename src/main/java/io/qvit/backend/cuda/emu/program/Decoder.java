@@ -870,13 +870,14 @@ public final class Decoder {
                 return constant(immediate(p, o.immediate(), type));
             case NAME: {
                 Integer reg = registers.get(o.name());
-                if (reg != null) return reg;
+                if (reg != null && o.offset() == 0) return reg;
+                if (reg != null) throw error(p, "register " + o.name() + " with an offset outside an address");
                 Special sp = Special.of(o.name());
                 if (sp != null) return specials.computeIfAbsent(sp, k -> newSlot(0));
                 Symbol sym = symbols.get(o.name());
                 if (sym == null) throw error(p, "unknown register or symbol " + o.name());
                 if (sym.space() == Space.PARAM) throw error(p, "the address of parameter " + o.name() + " is not supported");
-                return constant(sym.address());
+                return constant(sym.address() + o.offset());
             }
             default:
                 throw error(p, "operand " + o + " where a register or immediate is expected");

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One operand of a PTX instruction, as written: a name (register, special register, symbol or
- * label; {@code second} is the predicate of {@code %r|%p}), an immediate, an address
+ * label; {@code second} is the predicate of {@code %r|%p}; {@code offset} the 16 of {@code table+16}), an immediate, an address
  * {@code [base+offset]} ({@code base} null for an absolute address), or a vector {@code {a, b}}.
  * {@code negated} is the {@code !} of a predicate source.
  */
@@ -14,6 +14,10 @@ public record Operand(Kind kind, String name, String second, String immediate, l
 
     static Operand name(String name, String second, boolean negated) {
         return new Operand(Kind.NAME, name, second, null, 0, List.of(), negated);
+    }
+
+    static Operand symbolPlus(String name, long offset) {
+        return new Operand(Kind.NAME, name, null, null, offset, List.of(), false);
     }
 
     static Operand immediate(String text) {
@@ -31,7 +35,7 @@ public record Operand(Kind kind, String name, String second, String immediate, l
     @Override
     public String toString() {
         return switch (kind) {
-            case NAME -> (negated ? "!" : "") + name + (second == null ? "" : "|" + second);
+            case NAME -> (negated ? "!" : "") + name + (second == null ? "" : "|" + second) + (offset == 0 ? "" : (offset > 0 ? "+" : "") + offset);
             case IMMEDIATE -> immediate;
             case ADDRESS -> "[" + (name == null ? "" : name) + (offset == 0 && name != null ? "" : (offset >= 0 && name != null ? "+" : "") + offset) + "]";
             case VECTOR -> elements.toString().replace('[', '{').replace(']', '}');

@@ -252,6 +252,7 @@ public final class PtxParser {
         Token t = expectKind(Kind.WORD);
         if (!negated && Character.isDigit(t.text().charAt(0))) return Operand.immediate(t.text());
         String second = optional("|") ? expectKind(Kind.WORD).text() : null;
+        if (!negated && second == null && optional("+")) return Operand.symbolPlus(t.text(), signedInteger()); // mov.u64 %rd1, table+16
         return Operand.name(t.text(), second, negated);
     }
 
