@@ -173,4 +173,27 @@ class SemanticsKernelsTest {
     private static int pack(short lo, short hi) {
         return (lo & 0xffff) | hi << 16;
     }
+
+    @Test
+    void tiledInt8GemmWithCpAsyncLdmatrixAndMma() {
+        SplittableRandom rnd = TestRandom.random("gemm");
+        int m = 64, n = 96, k = 160; // 2 x 3 blocks, 5 K tiles (an odd count: both buffers in turn)
+        byte[] a = new byte[m * k], b = new byte[n * k];
+        rnd.nextBytes(a);
+        rnd.nextBytes(b);
+        try (EmuDriver d = new EmuDriver(2)) {
+            CudaDriver.Kernel kernel = Emu.module(d, "gemm_s8.ptx").kernel("gemm_s8");
+            long pa = upload(d, a), pb = upload(d, b), pc = Emu.poisoned(d, 4L * m * n);
+            launch(d, kernel, new Dim3(n / 32, m / 32, 1), Dim3.of(128), new KernelArgs().pointer(pa).pointer(pb).pointer(pc).i32(m).i32(n).i32(k));
+            int[] c = Emu.ints(d, pc, m * n);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    int e = 0;
+                    for (int kk = 0; kk < k; kk++) e += a[i * k + kk] * b[j * k + kk];
+                    assertEquals(e, c[i * n + j], "C[" + i + "][" + j + "]" + TestRandom.seedNote());
+                }
+            // 4 warps x 2 mma per K tile, per block
+            assertEquals(6L * 5 * 4 * 2 * 32, d.lastProfile().instructions(io.qvit.backend.cuda.emu.program.InstrClass.TENSOR_CORE));
+        }
+    }
 }
