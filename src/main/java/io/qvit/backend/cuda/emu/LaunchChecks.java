@@ -29,6 +29,9 @@ final class LaunchChecks {
         if (grid.x() > mg.x() || grid.y() > mg.y() || grid.z() > mg.z())
             throw new CudaException(what + ": grid extents exceed " + mg + " (CUDA_ERROR_INVALID_VALUE)");
         if (dynamicShared < 0) throw new CudaException(what + ": negative dynamic shared memory " + dynamicShared);
+        if (p.staticSharedBytes() > limits.sharedBytesPerBlock())
+            throw new CudaException(what + ": " + p.staticSharedBytes() + " bytes of static shared memory exceed " + limits.sharedBytesPerBlock()
+                    + " (above that only dynamic shared memory can be opted in to)");
         long total = p.staticSharedBytes() + dynamicShared;
         if (dynamicShared > 0) total = p.dynamicSharedBase() + dynamicShared;
         if (total > limits.sharedBytesPerBlock() && dynamicShared > optIn)

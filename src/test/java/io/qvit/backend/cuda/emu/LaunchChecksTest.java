@@ -61,6 +61,10 @@ class LaunchChecksTest {
             CudaException req = assertThrows(CudaException.class, () -> d.launch(r, Dim3.of(1), Dim3.of(32), 0, new KernelArgs()));
             assertTrue(req.getMessage().contains(".reqntid requires a block of [64]"), req.getMessage());
             d.launch(r, Dim3.of(2), Dim3.of(64), 0, new KernelArgs());
+            CudaDriver.Kernel big = d.loadModule("b.ptx", ".version 9.0\n.target sm_80\n.address_size 64\n.visible .entry big()\n{\n"
+                    + ".shared .align 4 .b8 s[50000];\nret;\n}\n").kernel("big");
+            CudaException tooBig = assertThrows(CudaException.class, () -> d.launch(big, Dim3.of(1), Dim3.of(32), 0, new KernelArgs()));
+            assertTrue(tooBig.getMessage().contains("50000 bytes of static shared memory"), tooBig.getMessage());
         }
     }
 }

@@ -87,6 +87,9 @@ class PtxParserTest {
             assertTrue(label.getMessage().contains("NOWHERE"), label.getMessage());
             CudaException syntax = assertThrows(CudaException.class, () -> d.loadModule("s.ptx", kernel("mov.u32 %r1 1;")));
             assertTrue(syntax.getMessage().startsWith("s.ptx:8:"), syntax.getMessage());
+            CudaException ignoreSrc = assertThrows(CudaException.class, () -> d.loadModule("i.ptx",
+                    kernel(".reg .pred %p<2>;\n.reg .b64 %rd<2>;\ncp.async.ca.shared.global [%r1], [%rd1], 4, %p1;")));
+            assertTrue(ignoreSrc.getMessage().startsWith("i.ptx:10:") && ignoreSrc.getMessage().contains("ignore-src"), ignoreSrc.getMessage());
             CudaException kernelName = assertThrows(CudaException.class, () -> d.loadModule("n.ptx", kernel("")).kernel("other"));
             assertTrue(kernelName.getMessage().contains("its entries: k"), kernelName.getMessage());
         }

@@ -733,6 +733,8 @@ public final class Decoder {
         need(p, (mods.contains("ca") || mods.contains("cg")) && mods.contains("shared") && mods.contains("global") && ops.size() >= 3 && ops.size() <= 4,
                 "cp.async form");
         in.op = Op.CP_ASYNC;
+        need(p, ops.size() < 4 || ops.get(3).kind() != Operand.Kind.NAME || fn.registers().getOrDefault(ops.get(3).name(), 32) != 1,
+                "cp.async with an ignore-src predicate");
         address(in, p, ops.get(0));
         int dstBase = in.s[0];
         long dstOffset = in.offset;
