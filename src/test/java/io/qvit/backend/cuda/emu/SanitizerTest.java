@@ -296,4 +296,45 @@ class SanitizerTest {
             for (int l = 0; l < 32; l++) assertEquals(7 * l, got[l], "lane " + l);
         }
     }
+
+    @Test
+    void syncwarpInBothArmsOfABranchMeets() {
+        String ptx = HEADER + """
+                .visible .entry arms(.param .u64 out)
+                {
+                    .reg .b32 %r<6>;
+                    .reg .b64 %rd<3>;
+                    .reg .pred %p<2>;
+                    .shared .align 4 .b8 s[128];
+                    mov.u32 %r1, %tid.x;
+                    shl.b32 %r2, %r1, 2;
+                    mov.u32 %r3, s;
+                    add.s32 %r2, %r2, %r3;
+                    st.shared.u32 [%r2], %r1;
+                    setp.lt.u32 %p1, %r1, 16;
+                    @%p1 bra LOW;
+                    bar.warp.sync -1;
+                    bra.uni JOIN;
+                LOW:
+                    bar.warp.sync -1;
+                JOIN:
+                    xor.b32 %r4, %r1, 31;
+                    shl.b32 %r4, %r4, 2;
+                    add.s32 %r4, %r4, %r3;
+                    ld.shared.u32 %r5, [%r4];
+                    ld.param.u64 %rd1, [out];
+                    mul.wide.u32 %rd2, %r1, 4;
+                    add.s64 %rd1, %rd1, %rd2;
+                    st.global.u32 [%rd1], %r5;
+                    ret;
+                }
+                """;
+        try (EmuDriver d = new EmuDriver(1)) {
+            CudaDriver.Kernel k = d.loadModule("arms.ptx", ptx).kernel("arms");
+            long out = Emu.poisoned(d, 4L * 32);
+            d.launch(k, Dim3.of(1), Dim3.of(32), 0, new KernelArgs().pointer(out));
+            int[] got = Emu.ints(d, out, 32);
+            for (int l = 0; l < 32; l++) assertEquals(l ^ 31, got[l], "lane " + l);
+        }
+    }
 }

@@ -407,11 +407,14 @@ final class CtaRunner {
                     if (state[u] == EXITED)
                         throw finding("synccheck", "deadlock: warp collective with member mask 0x" + Integer.toHexString(mask) + " can never complete: lane "
                                 + k + " (thread " + memory.threadName(u) + ") has exited", t, pc[t], 0);
-                    if (state[u] != AT_COLLECTIVE || pc[u] != pc[t]) {
+                    // since sm_70 lanes may meet at different bar.warp.sync instructions (__syncwarp in both arms of a branch);
+                    // the other collectives are matched per instruction
+                    boolean together = state[u] == AT_COLLECTIVE && (pc[u] == pc[t] || in.op == Op.WARP_SYNC && code[pc[u]].op == Op.WARP_SYNC);
+                    if (!together) {
                         ready = false;
-                    } else if (WarpCollectives.memberMask(in, regs[u], warpLanes) != mask) {
+                    } else if (WarpCollectives.memberMask(code[pc[u]], regs[u], warpLanes) != mask) {
                         throw finding("synccheck", "lanes " + l + " and " + k + " give different member masks (0x" + Integer.toHexString(mask) + ", 0x"
-                                + Integer.toHexString(WarpCollectives.memberMask(in, regs[u], warpLanes)) + ")", t, pc[t], 0);
+                                + Integer.toHexString(WarpCollectives.memberMask(code[pc[u]], regs[u], warpLanes)) + ")", t, pc[t], 0);
                     }
                 }
                 if (!ready) continue;
