@@ -12,7 +12,7 @@ public final class Op {
             MAD24_LO = 39, PACK = 41, UNPACK = 42, DP4A = 43, DP2A = 44, COPYSIGN = 45, SHF = 46, TESTP = 47;
     // floating point (through semantics.FloatOps / Convert)
     public static final int FADD = 50, FSUB = 51, FMUL = 52, FFMA = 53, FDIV = 54, FDIV_APPROX = 55, FDIV_FULL = 56,
-            FSQRT = 57, FRCP = 58, FMIN = 59, FMAX = 60, FABS = 61, FNEG = 62, FAPPROX = 63, FSETP = 64, CVT_F = 65, FSELP_SLCT = 66;
+            FSQRT = 57, FRCP = 58, FMIN = 59, FMAX = 60, FABS = 61, FNEG = 62, FAPPROX = 63, FSETP = 64, CVT_F = 65;
     // memory
     public static final int LD = 80, ST = 81, ATOM = 82, CP_ASYNC = 83, CP_COMMIT = 84, CP_WAIT = 85, NOP = 86, ACTIVEMASK = 87;
     // control
