@@ -358,7 +358,7 @@ public final class Decoder {
                 in.sub = List.of("add", "min", "max", "and", "or", "xor").indexOf(mods.get(mods.size() - 1));
                 need(p, in.sub >= 0 && ops.size() == 3 && types.size() == 1, "redux.sync operation or operands");
                 typed(in, types.get(0));
-                need(p, in.width == 32, "redux.sync on " + types.get(0));
+                need(p, List.of("u32", "s32", "b32").contains(in.type), "redux.sync on " + types.get(0));
                 in.d = new int[] {dst(p, ops.get(0))};
                 in.s = new int[] {src(p, ops.get(1), types.get(0)), src(p, ops.get(2), "b32")};
                 in.profileClass = InstrClass.WARP_COLLECTIVE;
@@ -749,6 +749,7 @@ public final class Decoder {
 
     private void barrier(Instr in, PtxInstruction p, List<String> mods, List<String> types, List<Operand> ops) {
         in.profileClass = InstrClass.BARRIER;
+        only(p, mods, "sync", "arrive", "aligned", "cta", "red", "popc", "and", "or", "warp");
         if (mods.contains("warp")) {
             in.op = Op.WARP_SYNC;
             need(p, ops.size() == 1, "bar.warp.sync operands");
