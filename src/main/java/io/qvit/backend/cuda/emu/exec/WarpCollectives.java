@@ -15,6 +15,11 @@ import io.qvit.backend.cuda.emu.semantics.WarpOps;
 final class WarpCollectives {
     private final int[] a = new int[32], b = new int[32], c = new int[32], d = new int[32];
     private final boolean[] p = new boolean[32];
+    /** Fragments and row addresses, reused from one tensor-core instruction to the next. */
+    private final int[][] af = new int[32][4], bf = new int[32][2], cf = new int[32][4], df = new int[32][4];
+    private final float[][] cfFloat = new float[32][4], dfFloat = new float[32][4];
+    private final long[] rows = new long[32];
+    private final int[][][] ldmatrixOut = {null, new int[32][1], new int[32][2], null, new int[32][4]};
 
     /** The member mask a lane gives for this instruction; .aligned tensor-core instructions take the whole warp. */
     static int memberMask(Instr in, long[] r, int warpLanes) {
@@ -101,16 +106,15 @@ final class WarpCollectives {
         }
     }
 
-    private static void ldmatrix(Instr in, long[][] regs, int base, int mask, CtaMemory memory) {
+    private void ldmatrix(Instr in, long[][] regs, int base, int mask, CtaMemory memory) {
         int num = in.sub;
-        long[] rows = new long[32];
         for (int l = 0; l < 8 * num; l++) {
             rows[l] = regs[base + l][in.s[0]] + in.offset;
             if ((rows[l] & 15) != 0)
                 throw new MemoryFault("memcheck", "Misaligned ldmatrix row address 0x" + Long.toHexString(rows[l]) + " of lane " + l
                         + " (rows must be 16-byte aligned)", rows[l]);
         }
-        int[][] out = new int[32][num];
+        int[][] out = ldmatrixOut[num];
         WarpOps.ldmatrix(num, in.sat, rows, (address, words) -> {
             int lane = 0;
             while (lane < 8 * num - 1 && rows[lane] != address) lane++;
@@ -122,24 +126,21 @@ final class WarpCollectives {
         }
     }
 
-    private static void mma(Instr in, long[][] regs, int base) {
-        int[][] af = new int[32][4], bf = new int[32][2];
+    private void mma(Instr in, long[][] regs, int base) {
         for (int l = 0; l < 32; l++) {
             long[] r = regs[base + l];
             for (int k = 0; k < 4; k++) af[l][k] = (int) r[in.s[k]];
             for (int k = 0; k < 2; k++) bf[l][k] = (int) r[in.s[4 + k]];
         }
         if (in.op == Op.MMA_I8) {
-            int[][] cf = new int[32][4], df = new int[32][4];
             for (int l = 0; l < 32; l++) for (int k = 0; k < 4; k++) cf[l][k] = (int) regs[base + l][in.s[6 + k]];
             WarpOps.mmaM16n8k32I8(af, in.signed, bf, in.signed2, cf, in.sat, df);
             for (int l = 0; l < 32; l++) for (int k = 0; k < 4; k++) regs[base + l][in.d[k]] = df[l][k] & 0xffffffffL;
         } else {
-            float[][] cf = new float[32][4], df = new float[32][4];
-            for (int l = 0; l < 32; l++) for (int k = 0; k < 4; k++) cf[l][k] = Float.intBitsToFloat((int) regs[base + l][in.s[6 + k]]);
-            WarpOps.mmaM16n8k16F32(af, bf, cf, in.sat, df);
+            for (int l = 0; l < 32; l++) for (int k = 0; k < 4; k++) cfFloat[l][k] = Float.intBitsToFloat((int) regs[base + l][in.s[6 + k]]);
+            WarpOps.mmaM16n8k16F32(af, bf, cfFloat, in.sat, dfFloat);
             for (int l = 0; l < 32; l++)
-                for (int k = 0; k < 4; k++) regs[base + l][in.d[k]] = Float.floatToRawIntBits(df[l][k]) & 0xffffffffL;
+                for (int k = 0; k < 4; k++) regs[base + l][in.d[k]] = Float.floatToRawIntBits(dfFloat[l][k]) & 0xffffffffL;
         }
     }
 }
