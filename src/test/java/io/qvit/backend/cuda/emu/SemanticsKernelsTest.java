@@ -8,6 +8,7 @@ import io.qvit.backend.cuda.driver.CudaDriver;
 import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 import io.qvit.backend.cuda.emu.exec.LaunchFailure;
+import io.qvit.backend.cuda.emu.program.InstrClass;
 import io.qvit.testsupport.TestRandom;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -93,6 +94,7 @@ class SemanticsKernelsTest {
             long pv = Emu.upload(d, v), pl = Emu.upload(d, lanes), po = Emu.poisoned(d, 32L * n);
             launch(d, k, Dim3.of(1), Dim3.of(n), new KernelArgs().pointer(pv).pointer(pl).pointer(po));
             int[] out = Emu.ints(d, po, 8 * n);
+            assertEquals(8L * n, ((EmuDriver) d).lastProfile().instructions(InstrClass.SHUFFLE));
             for (int t = 0; t < n; t++) {
                 int warp = t / 32 * 32, lane = t % 32, s = lanes[t];
                 int[] e = new int[8];
@@ -130,7 +132,7 @@ class SemanticsKernelsTest {
                         for (int kk = 0; kk < 32; kk++) e += (aSigned ? a[m * 32 + kk] : a[m * 32 + kk] & 0xff) * b[nn * 32 + kk];
                         assertEquals(e, got[m * 8 + nn], (aSigned ? "s8" : "u8") + " x s8 at (" + m + "," + nn + ")" + TestRandom.seedNote());
                     }
-                assertEquals(32, d instanceof EmuDriver e ? e.lastProfile().instructions(io.qvit.backend.cuda.emu.program.InstrClass.TENSOR_CORE) : 0);
+                assertEquals(32, ((EmuDriver) d).lastProfile().instructions(InstrClass.TENSOR_CORE));
             }
         }
     }
@@ -193,7 +195,7 @@ class SemanticsKernelsTest {
                     assertEquals(e, c[i * n + j], "C[" + i + "][" + j + "]" + TestRandom.seedNote());
                 }
             // 4 warps x 2 mma per K tile, per block
-            assertEquals(6L * 5 * 4 * 2 * 32, d.lastProfile().instructions(io.qvit.backend.cuda.emu.program.InstrClass.TENSOR_CORE));
+            assertEquals(6L * 5 * 4 * 2 * 32, d.lastProfile().instructions(InstrClass.TENSOR_CORE));
         }
     }
 }

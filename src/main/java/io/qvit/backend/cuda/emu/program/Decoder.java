@@ -351,7 +351,7 @@ public final class Decoder {
                 Operand d = ops.get(0);
                 in.d = d.second() == null ? new int[] {dst(p, d)} : new int[] {dst(p, d), register(p, d.second())};
                 in.s = new int[] {src(p, ops.get(1), "b32"), src(p, ops.get(2), "b32"), src(p, ops.get(3), "b32"), src(p, ops.get(4), "b32")};
-                in.profileClass = InstrClass.WARP_COLLECTIVE;
+                in.profileClass = InstrClass.SHUFFLE;
             }
             case "redux" -> {
                 in.op = Op.REDUX;
