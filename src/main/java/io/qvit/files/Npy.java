@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): reads little-endian float32, float64,
@@ -59,9 +60,11 @@ public final class Npy {
         }
     }
 
-    /** Writes a 1-D array of a dtype {@link #readRaw} reads, from its little-endian bytes. */
-    public static void writeRaw(Path file, String dtype, byte[] data) {
-        NpyHeader header = new NpyHeader(dtype, data.length / itemSize(dtype), 1, 1);
+    /** Writes a 1-D or 2-D array of a dtype {@link #readRaw} reads, from its little-endian bytes (as many as the shape holds). */
+    public static void writeRaw(Path file, String dtype, int[] shape, byte[] data) {
+        if (shape.length < 1 || shape.length > 2 || (long) shape[0] * (shape.length == 2 ? shape[1] : 1) * itemSize(dtype) != data.length)
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " does not hold " + data.length + " bytes");
+        NpyHeader header = new NpyHeader(dtype, shape[0], shape.length == 2 ? shape[1] : 1, shape.length);
         AtomicFile.write(file, out -> {
             out.write(header.encode());
             out.write(data);

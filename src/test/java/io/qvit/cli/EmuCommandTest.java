@@ -32,7 +32,7 @@ class EmuCommandTest {
         int n = 150, block = 64, blocks = 3;
         int[] in = rnd.ints(n, -5000, 5000).toArray();
         Path input = dir.resolve("in.npy");
-        Npy.writeRaw(input, "<i4", ints(in));
+        Npy.writeRaw(input, "<i4", new int[] {3, n / 3}, ints(in));
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("emu", "--ptx", KERNELS + "reduce_sum.ptx", "--kernel", "reduce_sum", "--grid", "3", "--block", "64,1,1",
                 "--smem", "256", "--arg", "in=" + input, "--arg", "sums=i32[3]", "--arg", "n=i32:" + n, "--out", out.toString(), "--threads", "2");
@@ -44,7 +44,9 @@ class EmuCommandTest {
             for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) e += in[i];
             assertEquals(e, (long) sums.values()[b], "block " + b + TestRandom.seedNote());
         }
-        assertArrayEquals(ints(in), Npy.readRaw(out.resolve("in.npy")).data());
+        Npy.Raw back = Npy.readRaw(out.resolve("in.npy"));
+        assertArrayEquals(ints(in), back.data());
+        assertArrayEquals(new int[] {3, n / 3}, back.shape());
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * One kernel run on the emulator from files, for {@code qvit emu}: arguments given as
  * {@code NAME=FILE.npy} (a buffer with the file's contents), {@code NAME=TYPE[N]} (a buffer of N
  * elements nothing has written) or {@code NAME=TYPE:VALUE} (a scalar), in the kernel's parameter order.
- * After a clean launch every buffer is written to {@code OUT/NAME.npy}.
+ * After a clean launch every buffer is written to {@code OUT/NAME.npy} (in its .npy file's shape, else 1-D).
  */
 public final class KernelRun {
     private static final Map<String, String> BUFFER_TYPES = Map.of("f32", "<f4", "f64", "<f8", "i32", "<i4", "i64", "<i8");
@@ -37,7 +37,7 @@ public final class KernelRun {
     /** What the run did: the launch's profile, its sanitizer findings (empty when clean), and the files written. */
     public record Result(LaunchProfile profile, List<Finding> findings, List<Path> written) {}
 
-    private record Buffer(String name, String dtype, long address, int bytes) {}
+    private record Buffer(String name, String dtype, int[] shape, long address, int bytes) {}
 
     private KernelRun() {}
 
@@ -83,7 +83,7 @@ public final class KernelRun {
                 ByteBuffer data = ByteBuffer.allocate(b.bytes).order(ByteOrder.LITTLE_ENDIAN);
                 driver.copyToHost(data, b.address);
                 Path file = out.resolve(b.name + ".npy");
-                Npy.writeRaw(file, b.dtype, data.array());
+                Npy.writeRaw(file, b.dtype, b.shape, data.array());
                 written.add(file);
             }
             return new Result(driver.lastProfile(), List.of(), written);
@@ -97,6 +97,7 @@ public final class KernelRun {
             if (param.size() != 8) throw new QvitException(where + ": a buffer is a pointer (8 bytes); this parameter is not");
             String dtype;
             byte[] data = null;
+            int[] shape;
             int bytes;
             if (m.matches()) {
                 dtype = BUFFER_TYPES.get(m.group(1));
@@ -104,16 +105,18 @@ public final class KernelRun {
                 long n = Long.parseLong(m.group(2));
                 if (n < 1 || n * Npy.itemSize(dtype) > Integer.MAX_VALUE - 64) throw new QvitException(where + ": " + n + " elements is out of range");
                 bytes = (int) (n * Npy.itemSize(dtype));
+                shape = new int[] {(int) n};
             } else {
                 Npy.Raw raw = QvitException.withContext("--arg " + arg, () -> Npy.readRaw(Path.of(spec)));
                 dtype = raw.dtype();
                 data = raw.data();
+                shape = raw.shape();
                 bytes = data.length;
                 if (bytes == 0) throw new QvitException(where + ": " + spec + " holds no elements");
             }
             long address = driver.malloc(bytes);
             if (data != null) driver.copyToDevice(address, ByteBuffer.wrap(data));
-            buffers.add(new Buffer(name, dtype, address, bytes));
+            buffers.add(new Buffer(name, dtype, shape, address, bytes));
             kernelArgs.pointer(address);
             return;
         }
