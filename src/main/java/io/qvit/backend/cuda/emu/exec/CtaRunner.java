@@ -345,10 +345,12 @@ final class CtaRunner {
 
     private static long atomicResult(Instr in, long old, long b, long c) {
         int w = in.width;
-        boolean fl = in.type.startsWith("f");
+        boolean fl = in.floating;
         return switch (in.sub) {
-            case 0 -> fl ? (w == 32 ? Float.floatToRawIntBits(FloatOps.add(Float.intBitsToFloat((int) old), Float.intBitsToFloat((int) b), Rounding.RN, true, false)) & 0xffffffffL
-                    : Double.doubleToRawLongBits(FloatOps.add(Double.longBitsToDouble(old), Double.longBitsToDouble(b), Rounding.RN))) : zx(old + b, w);
+            // atom.add.f32 rounds to nearest and flushes subnormal inputs and results (PTX ISA, atom); f64 keeps them
+            case 0 -> !fl ? zx(old + b, w) : w == 32
+                    ? Float.floatToRawIntBits(FloatOps.add(Float.intBitsToFloat((int) old), Float.intBitsToFloat((int) b), Rounding.RN, true, false)) & 0xffffffffL
+                    : Double.doubleToRawLongBits(FloatOps.add(Double.longBitsToDouble(old), Double.longBitsToDouble(b), Rounding.RN));
             case 1 -> IntegerAlu.min(old, b, w, in.signed);
             case 2 -> IntegerAlu.max(old, b, w, in.signed);
             case 3 -> zx(b, w);

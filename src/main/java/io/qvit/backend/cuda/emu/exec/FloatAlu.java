@@ -1,6 +1,7 @@
 package io.qvit.backend.cuda.emu.exec;
 
 import io.qvit.backend.cuda.emu.program.Instr;
+import io.qvit.backend.cuda.emu.program.FloatKind;
 import io.qvit.backend.cuda.emu.program.Op;
 import io.qvit.backend.cuda.emu.semantics.Convert;
 import io.qvit.backend.cuda.emu.semantics.FloatOps;
@@ -99,42 +100,35 @@ final class FloatAlu {
     }
 
     private static long convert(Instr in, long[] r) {
-        String dt = in.type, st = in.type2;
         long raw = r[in.s[0]];
-        if (dt.endsWith("x2")) {
+        int dst = in.sub, src = in.sub2;
+        if (dst == FloatKind.F16X2 || dst == FloatKind.BF16X2) {
             // cvt.rn.f16x2.f32 d, a, b: a to the upper half, b to the lower
-            boolean bf = dt.startsWith("bf");
-            long hi = bf ? Convert.f32ToBf16(f(raw), in.rounding, in.sat) : Convert.f32ToF16(f(raw), in.rounding, in.sat);
-            long lo = bf ? Convert.f32ToBf16(f(r[in.s[1]]), in.rounding, in.sat) : Convert.f32ToF16(f(r[in.s[1]]), in.rounding, in.sat);
-            return (hi & 0xffff) << 16 | (lo & 0xffff);
+            return (half(f(raw), dst == FloatKind.BF16X2, in) & 0xffff) << 16 | (half(f(r[in.s[1]]), dst == FloatKind.BF16X2, in) & 0xffff);
         }
-        boolean floatSource = st.startsWith("f") || st.startsWith("bf");
-        if (!floatSource) {
+        if (src == FloatKind.INTEGER) {
             long v = IntegerAlu.ext(raw, in.width2, in.signed2);
-            return dt.equals("f32") ? Float.floatToRawIntBits(Convert.intToF32(v, !in.signed2, in.rounding)) & 0xffffffffL
+            return dst == FloatKind.F32 ? bits(Convert.intToF32(v, !in.signed2, in.rounding))
                     : Double.doubleToRawLongBits(Convert.intToF64(v, !in.signed2, in.rounding));
         }
-        double value = switch (st) {
-            case "f16" -> Convert.f16ToF32((int) raw & 0xffff);
-            case "bf16" -> Convert.bf16ToF32((int) raw & 0xffff);
-            case "f32" -> flush(f(raw), in.ftz);
+        double value = switch (src) {
+            case FloatKind.F16 -> Convert.f16ToF32((int) raw & 0xffff);
+            case FloatKind.BF16 -> Convert.bf16ToF32((int) raw & 0xffff);
+            case FloatKind.F32 -> flush(f(raw), in.ftz);
             default -> d(raw);
         };
-        switch (dt) {
-            case "f32":
-                if (st.equals("f64")) return bits(Convert.f64ToF32(value, in.rounding, in.ftz, in.sat));
-                if (st.equals("f32")) return bits(Convert.f32ToF32(f(raw), in.rounding, in.ftz, in.sat));
-                return bits((float) value);
-            case "f64":
-                // f32, f16 and bf16 to f64 are exact (ftz has flushed an f32 input)
-                return Double.doubleToRawLongBits(value);
-            case "f16":
-                return Convert.f32ToF16((float) value, in.rounding, in.sat) & 0xffffL;
-            case "bf16":
-                return Convert.f32ToBf16((float) value, in.rounding, in.sat) & 0xffffL;
-            default:
-                return IntegerAlu.zx(Convert.floatToInt(value, dt, in.rounding), in.width);
-        }
+        return switch (dst) {
+            case FloatKind.F32 -> src == FloatKind.F64 ? bits(Convert.f64ToF32(value, in.rounding, in.ftz, in.sat))
+                    : src == FloatKind.F32 ? bits(Convert.f32ToF32(f(raw), in.rounding, in.ftz, in.sat)) : bits((float) value);
+            // f32, f16 and bf16 to f64 are exact (ftz has flushed an f32 input)
+            case FloatKind.F64 -> Double.doubleToRawLongBits(value);
+            case FloatKind.F16, FloatKind.BF16 -> half((float) value, dst == FloatKind.BF16, in) & 0xffffL;
+            default -> IntegerAlu.zx(Convert.floatToInt(value, in.type, in.rounding), in.width);
+        };
+    }
+
+    private static long half(float v, boolean bf16, Instr in) {
+        return bf16 ? Convert.f32ToBf16(v, in.rounding, in.sat) : Convert.f32ToF16(v, in.rounding, in.sat);
     }
 
     private static long bits(float v) {

@@ -641,6 +641,8 @@ public final class Decoder {
         for (int i = 1; i < ops.size(); i++) in.s[i - 1] = src(p, ops.get(i), st);
         boolean fd = dt.startsWith("f") || dt.startsWith("bf"), fs = st.startsWith("f") || st.startsWith("bf");
         in.op = fd || fs ? Op.CVT_F : Op.CVT_INT;
+        in.sub = FloatKind.of(dt);
+        in.sub2 = FloatKind.of(st);
         in.profileClass = InstrClass.CONVERT;
         need(p, !dt.endsWith("x2") || st.equals("f32") && in.s.length == 2 && in.rounding == Rounding.RN,
                 "cvt." + String.join(".", mods) + "." + dt + "." + st);
@@ -706,6 +708,7 @@ public final class Decoder {
         typed(in, type);
         need(p, in.space != Space.LOCAL && in.space != Space.CONST && in.space != Space.PARAM, base + " in ." + Space.name(in.space));
         need(p, in.width == 32 || in.width == 64, base + " on " + type);
+        in.floating = type.startsWith("f");
         need(p, !type.startsWith("f") || in.sub == 0 || in.sub == 3, base + "." + List.of("add", "min", "max", "exch", "cas", "and", "or", "xor", "inc", "dec").get(in.sub) + " on " + type);
         boolean red = base.equals("red");
         int first = red ? 0 : 1;

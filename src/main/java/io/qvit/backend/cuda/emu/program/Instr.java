@@ -24,6 +24,8 @@ public final class Instr {
     public int width2;
     public boolean signed2;
     public String type;
+    /** The operation's type is a float type (atomics: add and exch on f32/f64). */
+    public boolean floating;
     public String type2;
     public int space;
     public int vector = 1;
