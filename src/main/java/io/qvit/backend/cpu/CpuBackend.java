@@ -51,7 +51,7 @@ public final class CpuBackend implements Backend {
         this.gemm = new Gemm(kernels);
         this.attention = new Attention(gemm, kernels);
         this.integerLinear = new IntegerLinear(gemm, kernels);
-        this.quantizedAttention = new QuantizedAttention(gemm);
+        this.quantizedAttention = new QuantizedAttention(gemm, kernels);
     }
 
     private static Kernels chooseKernels(boolean allowVectorApi) {
@@ -331,7 +331,7 @@ public final class CpuBackend implements Backend {
 
     private RowQuantizer rowQuantizer(RowQuantization recipe, int k) {
         float[] divisors = recipe.divisors() == null ? null : vector(recipe.divisors(), k, "divisors");
-        return new RowQuantizer(recipe, divisors, k);
+        return new RowQuantizer(recipe, divisors, k, kernels);
     }
 
     private IntegerLinear.Operands operands(QuantizedRows x, QuantizedWeights w, Epilogue e) {
@@ -349,8 +349,8 @@ public final class CpuBackend implements Backend {
             residual = r.data();
         }
         return new IntegerLinear.Operands(m, n, k, codes.bytes(), codes.type(), vector(x.scales(), m, "input scales"),
-                cpu(x.zeroPoints(), "input zero points").ints(), wc.bytes(), wc.type(), wc.panels(), wc.maxAbsCode(),
-                vector(w.scales(), n, "weight scales"), cpu(w.zeroPoints(), "weight zero points").ints(), bias, e.gelu(), residual, gamma);
+                cpu(x.zeroPoints(), "input zero points").ints(), wc.panels(), wc.maxAbsCode(),
+                vector(w.scales(), n, "weight scales"), bias, e.gelu(), residual, gamma);
     }
 
     @Override

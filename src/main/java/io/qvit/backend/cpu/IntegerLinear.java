@@ -17,11 +17,13 @@ final class IntegerLinear {
 
     /** One call's operands, checked by the backend. */
     record Operands(int m, int n, int k, byte[] a, ElementType aType, float[] sa, int[] za,
-                    byte[] w, ElementType wType, PackedWeights panels, float maxAbsW, float[] sw, int[] zw,
+                    PackedWeights panels, float maxAbsW, float[] sw,
                     float[] bias, boolean gelu, float[] residual, float[] gamma) {}
 
     private final Gemm gemm;
     private final Kernels kernels;
+    /** Each thread's input floats and outputs: fresh arrays of this size cost page faults on every call. */
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
 
     IntegerLinear(Gemm gemm, Kernels kernels) {
         this.gemm = gemm;
@@ -34,7 +36,10 @@ final class IntegerLinear {
      */
     void rows(Operands op, int from, int to, float[] y, RowQuantizer requantize, QuantizedRows out) {
         int rows = to - from, n = op.n(), k = op.k();
-        float[] a = new float[rows * k];
+        float[][] sc = scratch.get();
+        if (sc[0].length < rows * k) sc[0] = new float[rows * k];
+        if (sc[1].length < rows * n) sc[1] = new float[rows * n];
+        float[] a = sc[0], v = sc[1];
         boolean[] inexact = new boolean[rows];
         boolean anyInexact = false;
         for (int r = 0; r < rows; r++) {
@@ -42,17 +47,19 @@ final class IntegerLinear {
             inexact[r] = abs * op.maxAbsW() >= EXACT;
             anyInexact |= inexact[r];
         }
-        float[] v = new float[rows * n];
+        java.util.Arrays.fill(v, 0, rows * n, 0f);
         gemm.multiplyAdd(a, 0, k, rows, op.panels(), v, 0, n);
-        float[] weights = anyInexact ? centredWeights(op) : null;
+        float[] sw = op.sw(), bias = op.bias() == null ? zeros(n) : op.bias();
         for (int r = 0; r < rows; r++) {
             float sa = op.sa()[from + r];
-            for (int j = 0; j < n; j++) {
-                int acc = inexact[r] ? doubleSum(a, r * k, weights, j * k, k) : (int) v[r * n + j];
-                v[r * n + j] = QuantRules.epilogue(acc, sa, op.sw()[j], op.bias() == null ? 0f : op.bias()[j]);
+            int o = r * n;
+            if (inexact[r]) {
+                for (int j = 0; j < n; j++) v[o + j] = QuantRules.epilogue(doubleSum(a, r * k, op.panels(), j), sa, sw[j], bias[j]);
+            } else { // v holds the exact integer sums: (float) acc is v itself; the epilogue's steps in its order
+                for (int j = 0; j < n; j++) v[o + j] = v[o + j] * (sa * sw[j]) + bias[j];
             }
         }
-        if (op.gelu()) kernels.gelu(v, 0, v.length);
+        if (op.gelu()) kernels.gelu(v, 0, rows * n);
         if (requantize != null) {
             requantize.rows(v, from, to, 0, out);
         } else if (op.residual() != null) {
@@ -67,17 +74,15 @@ final class IntegerLinear {
         }
     }
 
-    /** Products below 2^16, sums far below 2^53: exact in double. */
-    private static int doubleSum(float[] a, int aOff, float[] w, int wOff, int k) {
-        double s = 0;
-        for (int c = 0; c < k; c++) s += (double) a[aOff + c] * w[wOff + c];
-        return (int) s;
+    private static float[] zeros(int n) {
+        return new float[n];
     }
 
-    private static float[] centredWeights(Operands op) {
-        int n = op.n(), k = op.k();
-        float[] w = new float[n * k];
-        for (int j = 0; j < n; j++) Codes.centredRow(op.w(), op.wType(), j, k, op.zw()[j], w, j * k);
-        return w;
+    /** Row a's sum with weight row j, read from its GEMM panels: products below 2^16, sums far below 2^53, exact in double. */
+    private static int doubleSum(float[] a, int aOff, PackedWeights w, int j) {
+        int panel = j / w.nr, col = j % w.nr;
+        double s = 0;
+        for (int c = 0; c < w.k; c++) s += (double) a[aOff + c] * w.data[w.offset(panel, c) + col];
+        return (int) s;
     }
 }

@@ -8,22 +8,25 @@ import io.qvit.quant.QuantRules;
 /**
  * CPU twin of {@link io.qvit.backend.Backend#quantizedAttention}, one (image, head) per call. The
  * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
- * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). Softmax, the
- * probability codes and P.V follow the op's steps in scalar fp32, in its order.
+ * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). Softmax and the
+ * probability codes follow the op's steps in scalar fp32; P.V is {@link Kernels#weightedRow}.
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
 
     private final Gemm gemm;
+    private final Kernels kernels;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] sq = new float[0], sk = new float[0];
+        int[] codes = new int[0];
     }
 
-    QuantizedAttention(Gemm gemm) {
+    QuantizedAttention(Gemm gemm, Kernels kernels) {
         this.gemm = gemm;
+        this.kernels = kernels;
     }
 
     /** Writes head {@code h} of image {@code b} into {@code out[B*T, D]} from {@code qkv[B*T, 3D]}. */
@@ -43,17 +46,15 @@ final class QuantizedAttention {
         else floatScores(q, k, p, tokens, d, scale);
         for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
-        if (quant.v() != null) centre(v, n, quant.v(), quant.vScale(), quant.vZeroPoint(), "V");
+        if (quant.v() != null) {
+            int[] codes = s.codes = atLeastInt(s.codes, n);
+            range(v, 0, n, "V");
+            kernels.quantize(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), codes, 0);
+            for (int i = 0; i < n; i++) v[i] = codes[i] - quant.vZeroPoint();
+        }
         float[] acc = s.acc = atLeast(s.acc, d);
         for (int i = 0; i < tokens; i++) {
-            java.util.Arrays.fill(acc, 0, d, 0f);
-            int row = i * tokens;
-            for (int j = 0; j < tokens; j++) {
-                float w = p[row + j];
-                if (w == 0f) continue; // many log2 codes are the top one, exactly 0
-                int vj = j * d;
-                for (int c = 0; c < d; c++) acc[c] += w * v[vj + c];
-            }
+            kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
             int o = (b * tokens + i) * dim + h * d;
             if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[c] * quant.vScale();
             else System.arraycopy(acc, 0, out, o, d);
@@ -63,8 +64,8 @@ final class QuantizedAttention {
     /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
     private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
         float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
-        centreRows(q, tokens, d, f, sq, "Q");
-        centreRows(k, tokens, d, f, sk, "K");
+        centreRows(q, tokens, d, f, sq, "Q", s.codes = atLeastInt(s.codes, tokens * d));
+        centreRows(k, tokens, d, f, sk, "K", s.codes);
         long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
         if (bound < EXACT) {
             java.util.Arrays.fill(p, 0, tokens * tokens, 0f);
@@ -79,32 +80,29 @@ final class QuantizedAttention {
                     p[i * tokens + j] = acc;
                 }
         }
-        for (int i = 0; i < tokens; i++)
-            for (int j = 0; j < tokens; j++) p[i * tokens + j] = (float) (int) p[i * tokens + j] * (sq[i] * sk[j]) * scale;
+        for (int i = 0; i < tokens; i++) // p holds the sums as exact integers: (float) acc is p itself
+            for (int j = 0; j < tokens; j++) p[i * tokens + j] = p[i * tokens + j] * (sq[i] * sk[j]) * scale;
     }
 
     /** Each row of x {@code [rows, d]} replaced by its min-max codes minus the zero point; the scales into {@code scales}. */
-    private static void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what) {
+    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what, int[] codes) {
         for (int r = 0; r < rows; r++) {
-            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-            for (int c = r * d; c < (r + 1) * d; c++) {
-                finite(x[c], what);
-                lo = Math.min(lo, x[c]);
-                hi = Math.max(hi, x[c]);
-            }
-            float s = QuantRules.scale(f, lo, hi);
-            int z = QuantRules.zeroPoint(f, lo, s);
+            float[] range = range(x, r * d, d, what);
+            float s = QuantRules.scale(f, range[0], range[1]);
+            int z = QuantRules.zeroPoint(f, range[0], s);
             scales[r] = s;
-            for (int c = r * d; c < (r + 1) * d; c++) x[c] = QuantRules.quantize(x[c], s, z, f.qmin(), f.qmax()) - z;
+            kernels.quantize(x, r * d, d, s, z, f.qmin(), f.qmax(), codes, 0);
+            for (int c = 0; c < d; c++) x[r * d + c] = codes[c] - z;
         }
     }
 
-    /** V's codes at one scale and zero point, minus the zero point. */
-    private static void centre(float[] x, int n, QuantFormat f, float s, int z, String what) {
-        for (int i = 0; i < n; i++) {
-            finite(x[i], what);
-            x[i] = QuantRules.quantize(x[i], s, z, f.qmin(), f.qmax()) - z;
-        }
+    /** The min and max of {@code x[from, from + n)}, which must be finite. */
+    private float[] range(float[] x, int from, int n, String what) {
+        float[] range = new float[2];
+        kernels.range(x, from, n, range); // a NaN makes both NaN, an infinity one of them infinite
+        finite(range[0], what);
+        finite(range[1], what);
+        return range;
     }
 
     private static void finite(float x, String what) {
@@ -149,11 +147,13 @@ final class QuantizedAttention {
     private static void log2Row(float[] p, int row, int n, int bits) {
         int qmax = (1 << bits) - 1;
         float s = QuantRules.MIN_SCALE;
-        for (int j = 0; j < n; j++) {
-            finite(p[row + j], "a probability");
-            s = Math.max(s, p[row + j]);
-        }
+        for (int j = 0; j < n; j++) s = Math.max(s, p[row + j]); // NaN stays NaN
+        finite(s, "a probability");
         for (int j = 0; j < n; j++) p[row + j] = QuantRules.log2Value(QuantRules.log2Code(p[row + j], s, true, qmax), s, true, qmax);
+    }
+
+    private static int[] atLeastInt(int[] a, int n) {
+        return a.length >= n ? a : new int[n];
     }
 
     private static float[] atLeast(float[] a, int n) {

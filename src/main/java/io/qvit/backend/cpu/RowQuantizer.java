@@ -16,7 +16,10 @@ final class RowQuantizer {
     private final QuantFormat format;
     private final ElementType type;
 
-    RowQuantizer(RowQuantization recipe, float[] divisors, int k) {
+    private final Kernels kernels;
+
+    RowQuantizer(RowQuantization recipe, float[] divisors, int k, Kernels kernels) {
+        this.kernels = kernels;
         this.recipe = recipe;
         this.divisors = divisors;
         this.k = k;
@@ -39,26 +42,36 @@ final class RowQuantizer {
         float[] scales = ((CpuTensor) out.scales()).data();
         int[] zeros = ((CpuTensor) out.zeroPoints()).ints();
         float[] x = new float[k];
-        int qmin = format.qmin(), qmax = format.qmax();
+        int[] q = new int[k + 1];
+        float[] range = new float[2];
+        int qmin = format.qmin(), qmax = format.qmax(), block = recipe.rotate() ? HadamardRotation.block(k) : 0;
         for (int r = from; r < to; r++) {
             int off = (r - from + srcFirstRow) * k;
             if (divisors == null) System.arraycopy(src, off, x, 0, k);
             else for (int c = 0; c < k; c++) x[c] = src[off + c] / divisors[c];
-            if (recipe.rotate()) HadamardRotation.rotateInPlace(x, 0, k, HadamardRotation.block(k));
-            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                float v = x[c];
-                if (!Float.isFinite(v))
-                    throw new QvitException("quantizing rows: row " + r + " has a NaN or infinite value at column " + c + " (" + v
-                            + "); quantization needs finite inputs: check the checkpoint and the images");
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
+            if (block > 0) HadamardRotation.rotateInPlace(x, 0, k, block);
+            kernels.range(x, 0, k, range); // a NaN makes both NaN, an infinity one of them infinite
+            float lo = range[0], hi = range[1];
+            if (!Float.isFinite(lo) || !Float.isFinite(hi)) throw notFinite(x, r);
             float s = recipe.perRow() ? QuantRules.scale(format, lo, hi) : recipe.scale();
             int z = recipe.perRow() ? QuantRules.zeroPoint(format, lo, s) : recipe.zeroPoint();
             scales[r] = s;
             zeros[r] = z;
-            for (int c = 0; c < k; c++) Codes.put(codes, type, r, k, c, QuantRules.quantize(x[c], s, z, qmin, qmax));
+            kernels.quantize(x, 0, k, s, z, qmin, qmax, q, 0);
+            if (Codes.packed4(type)) {
+                int base = r * Codes.rowBytes(type, k);
+                q[k] = 0; // the padding nibble of an odd K
+                for (int c = 0; c < k; c += 2) codes[base + (c >> 1)] = (byte) ((q[c] & 0xF) | ((q[c + 1] & 0xF) << 4));
+            } else {
+                for (int c = 0; c < k; c++) codes[r * k + c] = (byte) q[c];
+            }
         }
+    }
+
+    private static QvitException notFinite(float[] x, int r) {
+        int c = 0;
+        while (Float.isFinite(x[c])) c++;
+        return new QvitException("quantizing rows: row " + r + " has a NaN or infinite value at column " + c + " (" + x[c]
+                + "); quantization needs finite inputs: check the checkpoint and the images");
     }
 }
