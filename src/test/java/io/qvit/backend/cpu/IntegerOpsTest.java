@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The CPU twins of {@link Backend#quantizeRows} and {@link Backend#integerLinear} on fresh random
  * inputs of ragged shapes, every element checked exactly: codes, scales and zero points against the
  * quantizer of {@code io.qvit.quant} applied to the transformed rows; products against sums in long
- * (and {@link IntGemm}, the int32 reference), then the epilogue's fp32 steps.
+ * (and {@link IntGemm}, the int32 reference), then the epilogue's fp32 steps; with the Vector API
+ * kernels and the scalar ones.
  */
 class IntegerOpsTest {
     private static final int THREADS = 3;
@@ -44,25 +45,28 @@ class IntegerOpsTest {
         x[rnd.nextInt(x.length)] = 60f; // an outlier, as ViT tokens have
         float[] divisors = divide ? positive(rnd, k) : null;
         QuantFormat f = QuantFormat.asymmetric(bits);
-        try (Backend be = new CpuBackend(THREADS); Tensor xt = be.fromHost(x, m, k);
-             Tensor dt = divide ? be.fromHost(divisors, k) : null) {
-            float[] seen = divide ? ActivationSmoothing.divideColumns(x, divisors) : x.clone();
-            if (rotate) seen = HadamardRotation.rotateRows(seen, k);
-            QuantParams expected = perRow ? QuantParams.minMax("x", seen, m, f, Granularity.PER_TOKEN)
-                    : QuantParams.fromRanges(f, Granularity.PER_TENSOR, new io.qvit.quant.Ranges(new float[] {-3f}, new float[] {5f}));
-            RowQuantization recipe = perRow ? RowQuantization.perRow(f, dt, rotate)
-                    : new RowQuantization(f, dt, rotate, false, expected.scaleOfRow(0), expected.zeroPointOfRow(0));
-            try (QuantizedRows q = be.quantizeRows(xt, recipe)) {
-                assertEquals(ElementType.codes(f), q.codes().type());
-                assertArrayEquals(new int[] {m, k}, q.codes().shape());
-                assertArrayEquals(new UniformQuantizer(expected).quantize("x", seen), be.toHostInts(q.codes()), "codes");
-                float[] scales = be.toHost(q.scales());
-                int[] zeros = be.toHostInts(q.zeroPoints());
-                for (int r = 0; r < m; r++) {
-                    assertEquals(Float.floatToRawIntBits(expected.scaleOfRow(r)), Float.floatToRawIntBits(scales[r]), "scale of row " + r);
-                    assertEquals(expected.zeroPointOfRow(r), zeros[r], "zero point of row " + r);
+        for (boolean vector : new boolean[] {true, false}) {
+            try (Backend be = new CpuBackend(THREADS, vector); Tensor xt = be.fromHost(x, m, k);
+                 Tensor dt = divide ? be.fromHost(divisors, k) : null) {
+                float[] seen = divide ? ActivationSmoothing.divideColumns(x, divisors) : x.clone();
+                if (rotate) seen = HadamardRotation.rotateRows(seen, k);
+                QuantParams expected = perRow ? QuantParams.minMax("x", seen, m, f, Granularity.PER_TOKEN)
+                        : QuantParams.fromRanges(f, Granularity.PER_TENSOR, new io.qvit.quant.Ranges(new float[] {-3f}, new float[] {5f}));
+                RowQuantization recipe = perRow ? RowQuantization.perRow(f, dt, rotate)
+                        : new RowQuantization(f, dt, rotate, false, expected.scaleOfRow(0), expected.zeroPointOfRow(0));
+                try (QuantizedRows q = be.quantizeRows(xt, recipe)) {
+                    assertEquals(ElementType.codes(f), q.codes().type());
+                    assertArrayEquals(new int[] {m, k}, q.codes().shape());
+                    assertArrayEquals(new UniformQuantizer(expected).quantize("x", seen), be.toHostInts(q.codes()), "codes");
+                    float[] scales = be.toHost(q.scales());
+                    int[] zeros = be.toHostInts(q.zeroPoints());
+                    for (int r = 0; r < m; r++) {
+                        assertEquals(Float.floatToRawIntBits(expected.scaleOfRow(r)), Float.floatToRawIntBits(scales[r]), "scale of row " + r);
+                        assertEquals(expected.zeroPointOfRow(r), zeros[r], "zero point of row " + r);
+                    }
                 }
             }
+    
         }
     }
 
@@ -110,29 +114,32 @@ class IntegerOpsTest {
             added[i] = residual[i] + y[i];
             addedScaled[i] = residual[i] + gamma[i % n] * y[i];
         }
-        try (Backend be = new CpuBackend(THREADS); Tensor xt = be.fromHost(x, m, k); Tensor bt = be.fromHost(bias, n);
-             Tensor gt = be.fromHost(gamma, n); Tensor rt = be.fromHost(residual, m, n); Tensor rt2 = be.fromHost(residual, m, n);
-             QuantizedWeights w = be.uploadWeights(wCodes, pw);
-             QuantizedRows a = be.quantizeRows(xt, RowQuantization.perRow(fa, null, false))) {
-            assertArrayEquals(qa, be.toHostInts(a.codes()), "input codes");
-            assertArrayEquals(qw, be.toHostInts(w.codes()), "uploaded weight codes");
-            try (Tensor out = be.integerLinear(a, w, Backend.Epilogue.bias(bt))) {
-                Check.identical("plain", y, be.toHost(out));
+        for (boolean vector : new boolean[] {true, false}) {
+            try (Backend be = new CpuBackend(THREADS, vector); Tensor xt = be.fromHost(x, m, k); Tensor bt = be.fromHost(bias, n);
+                 Tensor gt = be.fromHost(gamma, n); Tensor rt = be.fromHost(residual, m, n); Tensor rt2 = be.fromHost(residual, m, n);
+                 QuantizedWeights w = be.uploadWeights(wCodes, pw);
+                 QuantizedRows a = be.quantizeRows(xt, RowQuantization.perRow(fa, null, false))) {
+                assertArrayEquals(qa, be.toHostInts(a.codes()), "input codes");
+                assertArrayEquals(qw, be.toHostInts(w.codes()), "uploaded weight codes");
+                try (Tensor out = be.integerLinear(a, w, Backend.Epilogue.bias(bt))) {
+                    Check.identical("plain", y, be.toHost(out));
+                }
+                try (Tensor out = be.integerLinear(a, w, new Backend.Epilogue(bt, true, null, null))) {
+                    Check.identical("gelu", gelu, be.toHost(out));
+                }
+                assertNull(be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt, null)));
+                Check.identical("residual", added, be.toHost(rt));
+                be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt2, gt));
+                Check.identical("residual with LayerScale", addedScaled, be.toHost(rt2));
+                RowQuantization next = RowQuantization.perRow(QuantFormat.asymmetric(4), null, Integer.lowestOneBit(n) > 1);
+                try (QuantizedRows fused = be.integerLinearRequantized(a, w, new Backend.Epilogue(bt, true, null, null), next);
+                     Tensor g = be.fromHost(gelu, m, n); QuantizedRows separate = be.quantizeRows(g, next)) {
+                    assertArrayEquals(be.toHostInts(separate.codes()), be.toHostInts(fused.codes()), "requantized codes");
+                    Check.identical("requantized scales", be.toHost(separate.scales()), be.toHost(fused.scales()));
+                    assertArrayEquals(be.toHostInts(separate.zeroPoints()), be.toHostInts(fused.zeroPoints()), "requantized zero points");
+                }
             }
-            try (Tensor out = be.integerLinear(a, w, new Backend.Epilogue(bt, true, null, null))) {
-                Check.identical("gelu", gelu, be.toHost(out));
-            }
-            assertNull(be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt, null)));
-            Check.identical("residual", added, be.toHost(rt));
-            be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt2, gt));
-            Check.identical("residual with LayerScale", addedScaled, be.toHost(rt2));
-            RowQuantization next = RowQuantization.perRow(QuantFormat.asymmetric(4), null, Integer.lowestOneBit(n) > 1);
-            try (QuantizedRows fused = be.integerLinearRequantized(a, w, new Backend.Epilogue(bt, true, null, null), next);
-                 Tensor g = be.fromHost(gelu, m, n); QuantizedRows separate = be.quantizeRows(g, next)) {
-                assertArrayEquals(be.toHostInts(separate.codes()), be.toHostInts(fused.codes()), "requantized codes");
-                Check.identical("requantized scales", be.toHost(separate.scales()), be.toHost(fused.scales()));
-                assertArrayEquals(be.toHostInts(separate.zeroPoints()), be.toHostInts(fused.zeroPoints()), "requantized zero points");
-            }
+    
         }
     }
 
