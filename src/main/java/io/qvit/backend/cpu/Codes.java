@@ -28,29 +28,29 @@ final class Codes {
 
     /**
      * Row r's codes minus {@code zero} as floats into {@code dst[off..off+k)} (small integers, exact);
-     * returns the sum of their magnitudes, in double.
+     * returns the sum of their magnitudes (exact in int: at most 255 * K).
      */
-    static double centredRow(byte[] data, ElementType type, int r, int k, int zero, float[] dst, int off) {
-        double abs = 0;
+    static int centredRow(byte[] data, ElementType type, int r, int k, int zero, float[] dst, int off) {
         boolean signed = signed(type);
         if (packed4(type)) {
             int base = r * Int4Packing.rowBytes(k);
-            for (int c = 0; c < k; c++) {
-                int nibble = (data[base + (c >> 1)] >> ((c & 1) << 2)) & 0xF;
-                int q = signed ? (nibble << 28) >> 28 : nibble;
-                float v = q - zero;
-                dst[off + c] = v;
-                abs += Math.abs(v);
+            for (int c = 0; c + 1 < k; c += 2) {
+                int b = data[base + (c >> 1)];
+                int lo = signed ? (b << 28) >> 28 : b & 0xF, hi = signed ? (b << 24) >> 28 : (b >> 4) & 0xF;
+                dst[off + c] = lo - zero;
+                dst[off + c + 1] = hi - zero;
+            }
+            if ((k & 1) != 0) {
+                int b = data[base + (k >> 1)];
+                dst[off + k - 1] = (signed ? (b << 28) >> 28 : b & 0xF) - zero;
             }
         } else {
             int base = r * k;
-            for (int c = 0; c < k; c++) {
-                byte b = data[base + c];
-                float v = (signed ? b : b & 0xFF) - zero;
-                dst[off + c] = v;
-                abs += Math.abs(v);
-            }
+            if (signed) for (int c = 0; c < k; c++) dst[off + c] = data[base + c] - zero;
+            else for (int c = 0; c < k; c++) dst[off + c] = (data[base + c] & 0xFF) - zero;
         }
+        int abs = 0;
+        for (int c = 0; c < k; c++) abs += Math.abs((int) dst[off + c]);
         return abs;
     }
 

@@ -43,8 +43,8 @@ final class IntegerLinear {
         boolean[] inexact = new boolean[rows];
         boolean anyInexact = false;
         for (int r = 0; r < rows; r++) {
-            double abs = Codes.centredRow(op.a(), op.aType(), from + r, k, op.za()[from + r], a, r * k);
-            inexact[r] = abs * op.maxAbsW() >= EXACT;
+            long abs = Codes.centredRow(op.a(), op.aType(), from + r, k, op.za()[from + r], a, r * k);
+            inexact[r] = (double) abs * op.maxAbsW() >= EXACT;
             anyInexact |= inexact[r];
         }
         java.util.Arrays.fill(v, 0, rows * n, 0f);

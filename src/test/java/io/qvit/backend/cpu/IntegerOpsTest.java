@@ -87,7 +87,7 @@ class IntegerOpsTest {
      * summed in double: the rows on both sides of the bound are checked.
      */
     @ParameterizedTest(name = "{0}x{1}x{2}, a{3} w{4}")
-    @CsvSource({"37,24,192,4,4", "29,19,4096,8,8", "5,3,3001,8,4", "70,50,33,6,3", "1,7,8,2,8"})
+    @CsvSource({"37,24,192,4,4", "29,19,4096,8,8", "5,3,3001,8,4", "70,50,33,6,3", "1,7,8,2,8", "9,5,33,4,4", "3,4,17,3,2"})
     void integerLinearIsExact(int m, int n, int k, int bitsA, int bitsW) {
         SplittableRandom rnd = Check.random("integerLinear");
         float[] x = Check.uniform(rnd, m * k, 3f), wv = Check.uniform(rnd, n * k, 0.1f);
