@@ -15,6 +15,11 @@ interface Command {
 
     Options options();
 
+    /** The options that may be given more than once (each time one more value); every other takes one value. */
+    default java.util.Set<String> repeatable() {
+        return java.util.Set.of();
+    }
+
     /** Runs it; returns the process exit code (0 only on success). */
     int run(CommandLine line) throws Exception;
 }

@@ -33,6 +33,11 @@ final class EmuCommand implements Command {
     }
 
     @Override
+    public java.util.Set<String> repeatable() {
+        return java.util.Set.of("arg"); // one per kernel parameter
+    }
+
+    @Override
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("ptx").hasArg().argName("FILE.ptx").required().desc("the PTX file (nvcc -ptx output)").build());

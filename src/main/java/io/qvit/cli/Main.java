@@ -59,7 +59,7 @@ public final class Main {
         }
         try {
             CommandLine line = new DefaultParser().parse(options, rest);
-            rejectRepeatedOptions(line);
+            rejectRepeatedOptions(line, c.repeatable());
             return c.run(line);
         } catch (MissingOptionException e) {
             List<String> names = new ArrayList<>();
@@ -83,12 +83,12 @@ public final class Main {
         }
     }
 
-    /** Every option takes one value: a second one is an error, not silently ignored (commons-cli keeps the first). */
-    private static void rejectRepeatedOptions(CommandLine line) {
+    /** An option that takes one value given twice is an error, not silently the first (commons-cli keeps it). */
+    private static void rejectRepeatedOptions(CommandLine line, java.util.Set<String> repeatable) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (Option o : line.getOptions()) values.computeIfAbsent(o.getLongOpt() != null ? o.getLongOpt() : o.getOpt(), k -> new ArrayList<>()).add(o.getValue());
         values.forEach((name, given) -> {
-            if (given.size() > 1)
+            if (given.size() > 1 && !repeatable.contains(name))
                 throw new QvitException("--" + name + " is given " + given.size() + " times" + (given.get(0) == null ? "" : " (" + String.join(", ", given) + ")")
                         + "; it takes one value, give it once");
         });

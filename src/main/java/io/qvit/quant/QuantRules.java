@@ -78,8 +78,15 @@ public final class QuantRules {
         float r = p / scale;
         if (r >= 1f) return 0;
         if (r == 0f) return qmax;
-        int e = Math.getExponent((double) r); // exact for subnormal floats too
-        float m = (float) Math.scalb((double) r, -e);
+        int bits = Float.floatToRawIntBits(r), e;
+        float m;
+        if (bits >>> 23 != 0) { // normal (r is positive): the exponent and mantissa fields
+            e = (bits >>> 23) - 127;
+            m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F800000);
+        } else { // subnormal: normalised in double, exactly
+            e = Math.getExponent((double) r);
+            m = (float) Math.scalb((double) r, -e);
+        }
         int up = sqrt2Base
                 ? 2 * e + (m >= ROOT4_8 ? 2 : m >= ROOT4_2 ? 1 : 0)
                 : e + (m >= SQRT_2 ? 1 : 0);
@@ -93,8 +100,10 @@ public final class QuantRules {
      */
     public static float log2Value(int code, float scale, boolean sqrt2Base, int qmax) {
         if (code >= qmax) return 0f;
-        if (!sqrt2Base) return Math.scalb(scale, -code);
-        return Math.scalb((code & 1) == 0 ? scale : scale * INV_SQRT_2, -(code >> 1));
+        int k = sqrt2Base ? code >> 1 : code;
+        float v = sqrt2Base && (code & 1) != 0 ? scale * INV_SQRT_2 : scale;
+        // scalb by a multiply: 2^-k is an exact float for k <= 149, and the product rounds once, as scalb does
+        return k <= 126 ? v * Float.intBitsToFloat((127 - k) << 23) : Math.scalb(v, -k);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.qvit.study;
 
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.Backend;
 import io.qvit.files.AtomicFile;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +15,12 @@ public final class Study {
     private Study() {}
 
     /** Returns the measured cells. Holds the lock on the output folder ({@link OutputLock}) throughout. */
-    public static List<CellResult> run(StudyPlan plan, CpuBackend cpu, StudyProgress progress) {
+    public static List<CellResult> run(StudyPlan plan, Backend backend, StudyProgress progress) {
         Path out = plan.out();
         try (OutputLock lock = OutputLock.acquire(out, "qvit study --out " + out)) {
             int stale = AtomicFile.removeStaleUnder(out);
             if (stale > 0) progress.note("study: removed " + stale + " temporary files left by a killed run");
-            List<StudyModel> models = new StudyRunner(plan, cpu, progress).run();
+            List<StudyModel> models = new StudyRunner(plan, backend, progress).run();
             List<CellResult> cells = new StudyEvaluator(plan).evaluate(models);
             List<Delta> deltas = Delta.of(cells);
             ResultsFile.write(out.resolve(ResultsFile.NAME), cells);

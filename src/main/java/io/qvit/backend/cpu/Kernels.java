@@ -32,6 +32,49 @@ abstract class Kernels {
     /** {@code x[i] = GELU(x[i])} for {@code i in [from, to)}, as {@link Erf#gelu}. */
     abstract void gelu(float[] x, int from, int to);
 
+    /**
+     * {@code out[outOff + c] = sum_j p[pOff + j] * v[j * d + c]} for {@code c < d}, j from 0 to n-1 in
+     * order, each product rounded to fp32 and then added (no fused multiply-add). The scalar kernel
+     * skips zero weights: a zero product added to a sum that starts at +0 changes nothing (v finite).
+     */
+    abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
+
+    /**
+     * {@code q[qOff + i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
+     * {@link io.qvit.quant.QuantRules#quantize}; x finite. The vector kernel rounds with
+     * {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for {@code |y| <= 2^22} and, beyond, a value
+     * of the same sign and as far outside every code range, so it clamps the same.
+     */
+    abstract void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff);
+
+    static void quantizeScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
+        for (int i = 0; i < n; i++) q[qOff + i] = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
+    }
+
+    /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */
+    abstract void range(float[] x, int off, int n, float[] out);
+
+    static void rangeScalar(float[] x, int off, int n, float[] out) {
+        float lo = out[0], hi = out[1];
+        for (int i = off; i < off + n; i++) {
+            lo = Math.min(lo, x[i]);
+            hi = Math.max(hi, x[i]);
+        }
+        out[0] = lo;
+        out[1] = hi;
+    }
+
+    /** The scalar {@link #weightedRow} of columns {@code [from, d)}: the scalar kernel, and the vector one's tail. */
+    static void weightedColumns(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff, int from) {
+        for (int c = from; c < d; c++) out[outOff + c] = 0f;
+        for (int j = 0; j < n; j++) {
+            float w = p[pOff + j];
+            if (w == 0f) continue;
+            int vj = j * d;
+            for (int c = from; c < d; c++) out[outOff + c] += w * v[vj + c];
+        }
+    }
+
     // exp(x) = 2^n * e^r with n = round(x / ln 2) and |r| <= ln2/2; Taylor to degree 7 leaves a
     // truncation error below 6e-9, well under float's 6e-8 relative ulp.
     static final float EXP_MIN = -87.33f; // below this e^x is subnormal; inputs are clamped here

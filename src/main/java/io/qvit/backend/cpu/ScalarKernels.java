@@ -43,6 +43,23 @@ final class ScalarKernels extends Kernels {
         for (int i = from; i < to; i++) x[i] = Erf.gelu(x[i]);
     }
 
+    @Override
+    void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        weightedColumns(p, pOff, n, v, d, out, outOff, 0);
+    }
+
+    @Override
+    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
+        quantizeScalar(x, xOff, n, s, z, qmin, qmax, q, qOff);
+    }
+
+    @Override
+    void range(float[] x, int off, int n, float[] out) {
+        out[0] = Float.POSITIVE_INFINITY;
+        out[1] = Float.NEGATIVE_INFINITY;
+        rangeScalar(x, off, n, out);
+    }
+
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float n = (x * LOG2E + ROUNDER) - ROUNDER;

@@ -18,6 +18,7 @@ final class VectorKernels extends Kernels {
     // 4x4 84-106, 6x3 and 12x2 slower (Xeon, AVX-512). 48 columns divide every ViT width.
     private static final int NR = 3 * L;
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
     /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
     private static final int GELU_BLOCK = 1024;
 
@@ -206,6 +207,61 @@ final class VectorKernels extends Kernels {
         // 2^n from the bits of n + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
         FloatVector pow2 = n.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(pow2);
+    }
+
+    @Override
+    void range(float[] x, int off, int n, float[] out) {
+        FloatVector lo = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), hi = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            lo = lo.min(v); // lanewise as Math.min: NaN propagates
+            hi = hi.max(v);
+        }
+        out[0] = lo.reduceLanes(VectorOperators.MIN);
+        out[1] = hi.reduceLanes(VectorOperators.MAX);
+        rangeScalar(x, off + i, n - i, out);
+    }
+
+    @Override
+    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
+        FloatVector sv = FloatVector.broadcast(S, s), zv = FloatVector.broadcast(S, (float) z), rounder = FloatVector.broadcast(S, ROUNDER);
+        FloatVector lo = FloatVector.broadcast(S, (float) qmin), hi = FloatVector.broadcast(S, (float) qmax);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector y = FloatVector.fromArray(S, x, xOff + i).div(sv);
+            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi);
+            // c + 1.5 * 2^23 is exact for these small integers, and its low mantissa bits are c (two's complement)
+            c.add(rounder).reinterpretAsInts().sub(CODE_BITS).intoArray(q, qOff + i);
+        }
+        quantizeScalar(x, xOff + i, n - i, s, z, qmin, qmax, q, qOff + i);
+    }
+
+    @Override
+    void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        // No branch on zero weights here: a vector sum carried through a branch is not kept in registers.
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) { // four vectors of sums stay in registers over all of j
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < n; j++) {
+                FloatVector wv = FloatVector.broadcast(S, p[pOff + j]);
+                int o = j * d + c;
+                a0 = a0.add(FloatVector.fromArray(S, v, o).mul(wv));
+                a1 = a1.add(FloatVector.fromArray(S, v, o + L).mul(wv));
+                a2 = a2.add(FloatVector.fromArray(S, v, o + 2 * L).mul(wv));
+                a3 = a3.add(FloatVector.fromArray(S, v, o + 3 * L).mul(wv));
+            }
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + c + L);
+            a2.intoArray(out, outOff + c + 2 * L);
+            a3.intoArray(out, outOff + c + 3 * L);
+        }
+        for (; c + L <= d; c += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) a = a.add(FloatVector.fromArray(S, v, j * d + c).mul(FloatVector.broadcast(S, p[pOff + j])));
+            a.intoArray(out, outOff + c);
+        }
+        weightedColumns(p, pOff, n, v, d, out, outOff, c);
     }
 
     @Override

@@ -20,7 +20,7 @@ public record CalibratedModel(VitConfig config, QuantConfig quant, ModelWeights 
                               Map<ActivationKey, QuantParams> activationParams,
                               Map<ActivationKey, InputTransform> transforms) {
     public CalibratedModel {
-        // the forward quantizes activations chunk by chunk, which only per-tensor params allow
+        // a calibrated range is one scale and zero point for the whole activation (RowQuantization.fixed)
         activationParams.forEach((key, p) -> {
             if (p.groups() != 1) throw new IllegalArgumentException(key + " has " + p.groups() + " scales; activations are per-tensor");
         });

@@ -7,7 +7,7 @@ import io.qvit.quant.QuantParams;
 /**
  * Every activation the quantized model quantizes, in one place. All are asymmetric uniform codes
  * except {@link #PROBS} (log-sqrt(2) codes, RepQ-ViT, each row scaled by its own maximum:
- * {@link io.qvit.quant.Log2Quantizer#fakeQuantRows}). The patch input and V have one calibrated
+ * {@link io.qvit.backend.Backend#quantizedAttention}). The patch input and V have one calibrated
  * range each (static). Every other uniform site is {@link #dynamic()}: quantized per token (per
  * row) with each row's own min-max range, computed as it is produced. A few tokens of ViTs carry values 50
  * to 100 times the rest, and one static range would leave every other token a handful of codes at
@@ -48,11 +48,7 @@ public enum Site {
     /**
      * Quantized per row with the row's own range at run time (no calibrated range): every linear
      * layer's input but the patch embedding's, Q and K (min-max), and the probabilities (maximum).
-     * ViT-Tiny at w4a4, calibrated on the first 32 images of imagenet-samples, top-1 on all 1000:
-     * 59.0% with the inputs of qkv and fc1 static (RepQ-ViT's per-channel ranges folded into the
-     * LayerNorm, one range per tensor), 66.5% with them per row after their searched transform (an
-     * earlier measurement on 100 held-out images: 34 correct with every site static, 53 with the
-     * other linear inputs, Q and K dynamic).
+     * The README's quantization results say what each choice gained.
      */
     public boolean dynamic() {
         return this != PATCH_INPUT && this != V;

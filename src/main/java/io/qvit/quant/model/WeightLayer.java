@@ -7,9 +7,8 @@ import java.util.List;
 /**
  * The linear layers whose weights are quantized: all of them, per output channel, symmetric, at
  * {@link QuantConfig#weightBits()}, except the patch embedding, whose weights are never below
- * {@link QuantConfig#PATCH_WEIGHT_BITS} (8), like its input: it is 2.6% of ViT-Tiny's weights and
- * at 4 bits alone it cost ViT-Tiny 4 to 5 points of top-1 (PTQ4ViT and APQ-ViT keep it at 8 bits
- * too; RepQ-ViT's {@code quant_model} does not). The head takes the common bits. Biases stay in fp32
+ * {@link QuantConfig#PATCH_WEIGHT_BITS} (8), like its input (as PTQ4ViT and APQ-ViT keep it; the
+ * README says what 4 bits cost). The head takes the common bits. Biases stay in fp32
  * (the integer path adds them in its float epilogue).
  */
 public enum WeightLayer {

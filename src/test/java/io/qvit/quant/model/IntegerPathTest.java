@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Integer execution against the fake-quant simulation on the timm fixtures' random models, with
- * fresh random images, at every integer preset: the same logits and features bit for bit. The
- * simulation sums the same codes with the float GEMM (exact: small integers) and dequantizes in the
- * same epilogue, so any difference is a bug in one of them.
+ * The integer model on the timm fixtures' random models, with fresh random images, at every integer
+ * preset: the simulation of the calibrated model (Vector API kernels, all threads) and the packed
+ * model on a scalar, one-thread CPU backend give the same logits and features bit for bit, so the
+ * integer path depends neither on the kernels nor on the thread count.
  */
 class IntegerPathTest {
     private static final int IMAGES = 6;
@@ -32,7 +32,7 @@ class IntegerPathTest {
     @ParameterizedTest
     @CsvSource({"vit_micro_patch8_32,w8a8", "vit_micro_patch8_32,w4a4", "deit3_micro_patch8_32,w6a6",
             "deit_micro_distilled_patch8_32,w4a8", "deit_micro_distilled_patch8_32,w8a4"})
-    void integerAgreesWithFakeQuant(String name, String preset) throws URISyntaxException {
+    void integerModelIsTheSameOnEveryKernel(String name, String preset) throws URISyntaxException {
         LoadedModel m = fixture(name);
         VitConfig c = m.definition().config();
         SplittableRandom random = TestRandom.random("IntegerPathTest");
@@ -41,7 +41,8 @@ class IntegerPathTest {
             CalibratedModel cal = Calibrator.calibrate(c, m.weights(), QuantConfig.preset(preset), calib, IMAGES, cpu);
             QuantizedModel packed = QuantizedModel.pack(cal);
             VisionTransformer.Output fake, integer;
-            try (FakeQuantModel f = new FakeQuantModel(cal, cpu); IntegerModel i = new IntegerModel(packed, cpu)) {
+            try (CpuBackend scalar = new CpuBackend(1, false);
+                 VisionTransformer f = QuantizedVit.simulate(cal, cpu); VisionTransformer i = QuantizedVit.of(packed, scalar)) {
                 fake = f.forward(eval.clone(), IMAGES);
                 integer = i.forward(eval.clone(), IMAGES);
             }

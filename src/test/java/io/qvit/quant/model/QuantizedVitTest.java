@@ -1,5 +1,6 @@
 package io.qvit.quant.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,10 +20,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The fake-quant model on the timm fixtures (random weights, 3 images each), calibrated on their inputs. */
-class FakeQuantModelTest {
+/** The quantized models (QuantizedVit.simulate) on the timm fixtures (random weights, 3 images each), calibrated on their inputs. */
+class QuantizedVitTest {
     private static final String[] FIXTURES = {"vit_micro_patch8_32", "deit3_micro_patch8_32", "deit_micro_distilled_patch8_32"};
 
     private record Fixture(LoadedModel model, float[] input, int batch) {
@@ -32,7 +34,7 @@ class FakeQuantModelTest {
     }
 
     private static Fixture fixture(String name) throws URISyntaxException {
-        Path dir = Path.of(FakeQuantModelTest.class.getResource("/fixtures/timm/" + name).toURI());
+        Path dir = Path.of(QuantizedVitTest.class.getResource("/fixtures/timm/" + name).toURI());
         LoadedModel m = ModelLoader.load(dir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
         float[] input = Floats.read(dir.resolve("input.f32"));
         VitConfig c = m.definition().config();
@@ -41,7 +43,7 @@ class FakeQuantModelTest {
 
     private static VisionTransformer.Output run(Fixture f, QuantConfig q, CpuBackend cpu) {
         CalibratedModel cal = Calibrator.calibrate(f.config(), f.model().weights(), q, f.input(), f.batch(), cpu);
-        try (FakeQuantModel m = new FakeQuantModel(cal, cpu)) {
+        try (VisionTransformer m = QuantizedVit.simulate(cal, cpu)) {
             return m.forward(f.input().clone(), f.batch());
         }
     }
@@ -52,16 +54,33 @@ class FakeQuantModelTest {
         }
     }
 
-    /** With nothing quantized, the hooked graph and its own attention compute what VisionTransformer does. */
+    /** With nothing quantized, the simulation is the fp32 model itself. */
     @ParameterizedTest
     @ValueSource(strings = {"vit_micro_patch8_32", "deit3_micro_patch8_32", "deit_micro_distilled_patch8_32"})
     void fp32PresetIsTheFloatModel(String name) throws URISyntaxException {
         Fixture f = fixture(name);
         try (CpuBackend cpu = new CpuBackend()) {
             VisionTransformer.Output expected = fp32(f, cpu), actual = run(f, QuantConfig.preset("fp32"), cpu);
-            // fp32 summation order differs (scalar attention against the backend's): a few ulps.
-            Floats.assertClose(expected.logits(), actual.logits(), 1e-5, 1e-5, name + " logits");
-            Floats.assertClose(expected.features(), actual.features(), 1e-5, 1e-5, name + " features");
+            assertArrayEquals(expected.logits(), actual.logits(), name + " logits");
+            assertArrayEquals(expected.features(), actual.features(), name + " features");
+        }
+    }
+
+    /**
+     * A setting with float weights or float activations runs as the fake-quant simulation (the other
+     * side quantized then dequantized on the host) and stays near fp32 at 8 bits, as w8a8 does.
+     */
+    @ParameterizedTest
+    @CsvSource({"32,8", "8,32"})
+    void mixedSettingsAreSimulated(int w, int a) throws URISyntaxException {
+        Fixture f = fixture(FIXTURES[2]);
+        try (CpuBackend cpu = new CpuBackend()) {
+            float[] expected = fp32(f, cpu).logits(), actual = run(f, new QuantConfig(w, a, 8, 8), cpu).logits();
+            double scale = 0;
+            for (float v : expected) scale = Math.max(scale, Math.abs(v));
+            double err = Floats.maxAbsDiff(expected, actual);
+            assertTrue(err <= 0.05 * scale, "w" + w + "a" + a + ": logits differ by " + err + ", max |logit| " + scale);
+            assertTrue(err > 0, "w" + w + "a" + a + " quantizes something");
         }
     }
 
@@ -117,7 +136,7 @@ class FakeQuantModelTest {
             CalibratedModel cal = Calibrator.calibrate(f.config(), f.model().weights(), QuantConfig.preset("w8a8"), f.input(), f.batch(), cpu);
             float[] bad = f.input().clone();
             bad[bad.length - 5] = Float.NaN;
-            try (FakeQuantModel m = new FakeQuantModel(cal, cpu)) {
+            try (VisionTransformer m = QuantizedVit.simulate(cal, cpu)) {
                 QvitException e = assertThrows(QvitException.class, () -> m.forward(bad, f.batch()));
                 assertTrue(e.getMessage().contains("image " + (f.batch() - 1) + " of the batch has a NaN"), e.getMessage());
             }
