@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed PTX is what cuda-kernels/compile.sh makes of the committed .cu files: every kept kernel
- * has its PTX and ptxas report, and, where the same nvcc is on the PATH, recompiling gives the same text.
+ * has its PTX and ptxas report, and, where the same nvcc is on the PATH, recompiling gives the same text
+ * and the dev/ programs (every version of an op, run on a GPU machine) still build.
  */
 class PtxUpToDateTest {
     private static final Path KERNELS = Path.of("cuda-kernels"), PTX = Path.of("ptx");
@@ -46,6 +47,18 @@ class PtxUpToDateTest {
                 for (Path p : s.toList()) Files.delete(p);
             }
             Files.delete(tmp);
+        }
+    }
+
+    @Test
+    void devProgramsBuild() throws Exception {
+        assumeTrue(version() != null, "nvcc is not on the PATH: the dev/ programs cannot be built here");
+        Path tmp = Files.createTempFile("qvit-dev", ".bin");
+        try {
+            for (String name : names(KERNELS.resolve("dev"), ".cu"))
+                run(List.of("nvcc", "-O1", "-arch=sm_90", "-std=c++17", KERNELS.resolve("dev").resolve(name + ".cu").toString(), "-o", tmp.toString()));
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
