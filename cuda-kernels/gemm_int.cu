@@ -6,7 +6,8 @@
 // for the tensor), weights signed (symmetric) or unsigned with zero points zw per output channel.
 // The exact sum is acc = sum(qa*qw) - za*sum_k(qw) - zw*sum_k(qa) + K*za*zw in wrapping int32 (the
 // exact value fits; the launcher checks K), then y = (float)acc * (sa*sw) + bias as three separate
-// fp32 roundings, bit-identical to the CPU.
+// fp32 roundings, bit-identical to the CPU. Then, as the epilogue asks: exact GELU, and either
+// residual[m,n] += gamma[n] * y (two roundings, as the CPU; gamma null for 1) or y stored.
 //
 // version 1 (kept): 64x64 output tile per 128-thread block (2x2 warps of 32x32), K in steps of 32.
 // Hopper has no 4-bit tensor-core instruction (mma .s4 becomes a software routine on sm_90), so 4-bit
@@ -15,6 +16,7 @@
 // Shared rows are 48 bytes apart so the fragment loads of a warp hit 32 distinct banks. K % 32 == 0
 // (every ViT width); M and N are ragged (masked).
 #include <stdint.h>
+#include "qvit_common.cuh"
 
 #define GI_BM 64
 #define GI_BN 64
@@ -59,7 +61,8 @@ template <int A_BITS, int W_BITS, bool W_SIGNED>
 __device__ __forceinline__ void gemm_int(const uint8_t* __restrict__ qa, const int* __restrict__ za, const float* __restrict__ sa,
                                          int a_per_row, const uint8_t* __restrict__ qw, const int* __restrict__ zw,
                                          const float* __restrict__ sw, const int* __restrict__ wsum,
-                                         const float* __restrict__ bias, float* __restrict__ y, int M, int N, int K) {
+                                         const float* __restrict__ bias, int gelu, float* __restrict__ residual,
+                                         const float* __restrict__ gamma, float* __restrict__ y, int M, int N, int K) {
     __shared__ __align__(16) uint8_t as[GI_BM * GI_LDS];
     __shared__ __align__(16) uint8_t ws[GI_BN * GI_LDS];
     __shared__ int asum[GI_BM];
@@ -115,15 +118,23 @@ __device__ __forceinline__ void gemm_int(const uint8_t* __restrict__ qa, const i
                 uint32_t s = (uint32_t)acc[mi][ni][e] - (uint32_t)zar * (uint32_t)wsum[c] - (uint32_t)zwc * (uint32_t)asum[lr]
                              + (uint32_t)K * (uint32_t)zar * (uint32_t)zwc;
                 float scale = __fmul_rn(sa[a_per_row ? r : 0], sw[c]);
-                y[(size_t)r * N + c] = __fadd_rn(__fmul_rn(__int2float_rn((int)s), scale), bias ? bias[c] : 0.f);
+                float out = __fadd_rn(__fmul_rn(__int2float_rn((int)s), scale), bias ? bias[c] : 0.f);
+                if (gelu) out = gelu_erf(out);
+                if (residual) {
+                    float* d = residual + (size_t)r * N + c;
+                    *d = __fadd_rn(*d, gamma ? __fmul_rn(gamma[c], out) : out);
+                } else {
+                    y[(size_t)r * N + c] = out;
+                }
             }
 }
 
 #define GEMM_INT_ENTRY(NAME, AB, WB, WS)                                                                              \
     extern "C" __global__ void __launch_bounds__(128, 4) /* 4 blocks per SM: without it sm_80 spilled 4 bytes */ \
     NAME(const uint8_t* qa, const int* za, const float* sa, int a_per_row, const uint8_t* qw, const int* zw,          \
-         const float* sw, const int* wsum, const float* bias, float* y, int M, int N, int K) {                        \
-        gemm_int<AB, WB, WS>(qa, za, sa, a_per_row, qw, zw, sw, wsum, bias, y, M, N, K);                              \
+         const float* sw, const int* wsum, const float* bias, int gelu, float* residual, const float* gamma, float* y,   \
+         int M, int N, int K) {                                                                                       \
+        gemm_int<AB, WB, WS>(qa, za, sa, a_per_row, qw, zw, sw, wsum, bias, gelu, residual, gamma, y, M, N, K);        \
     }
 
 GEMM_INT_ENTRY(gemm_int_w4a4_kernel1, 4, 4, true)

@@ -31,17 +31,23 @@ __device__ __forceinline__ float block_reduce(float v, bool is_max, float* scrat
 }
 
 // rotate_block: 0 for no rotation, else the Hadamard block (a power of two dividing K); norm = 1/sqrt(block) as fp32.
-// Static quantization when dynamic == 0: scale[0], zero_point[0] are read; otherwise each row's are written.
+// Each row's scale and zero point are written: its own min-max ones when dynamic, else the fixed ones.
+// A NaN or infinite input sets *nonfinite to 1 (the host checks it once per forward: the CPU twin throws).
 extern "C" __global__ void __launch_bounds__(QR_THREADS)
 quantize_rows_kernel1(const float* __restrict__ x, int per_line, int ld, const float* __restrict__ divisors,
-                      int rotate_block, float norm, int M, int K, int bits, int nibbles, int dynamic, float* __restrict__ scale, int* __restrict__ zero_point,
-                      uint8_t* __restrict__ codes) {
+                      int rotate_block, float norm, int M, int K, int bits, int nibbles, int dynamic, float fixed_scale,
+                      int fixed_zero_point, float* __restrict__ scale, int* __restrict__ zero_point, uint8_t* __restrict__ codes,
+                      int* __restrict__ nonfinite) {
     extern __shared__ float row[]; // [K]
     __shared__ float scratch[QR_THREADS / 32];
     int r = blockIdx.x;
     if (r >= M) return;
     const float* src = x + (size_t)(r / per_line) * ld + (r % per_line) * K;
-    for (int j = threadIdx.x; j < K; j += QR_THREADS) row[j] = divisors ? __fdiv_rn(src[j], divisors[j]) : src[j];
+    for (int j = threadIdx.x; j < K; j += QR_THREADS) {
+        float v = src[j];
+        if (!isfinite(v)) *nonfinite = 1;
+        row[j] = divisors ? __fdiv_rn(v, divisors[j]) : v;
+    }
     __syncthreads();
     if (rotate_block > 1) {
         for (int h = 1; h < rotate_block; h <<= 1) {
@@ -71,13 +77,13 @@ quantize_rows_kernel1(const float* __restrict__ x, int per_line, int ld, const f
         // QuantRules.scale and zeroPoint for an asymmetric format
         s = fmaxf(__fdiv_rn(__fsub_rn(fmaxf(hi, 0.f), fminf(lo, 0.f)), (float)qmax), QR_MIN_SCALE);
         z = (int)fminf(fmaxf(rintf(__fdiv_rn(-fminf(lo, 0.f), s)), 0.f), (float)qmax);
-        if (threadIdx.x == 0) {
-            scale[r] = s;
-            zero_point[r] = z;
-        }
     } else {
-        s = scale[0];
-        z = zero_point[0];
+        s = fixed_scale;
+        z = fixed_zero_point;
+    }
+    if (threadIdx.x == 0) {
+        scale[r] = s;
+        zero_point[r] = z;
     }
     // QuantRules.quantize: clamp(rint(x / s) + z, 0, qmax)
 #define QR_CODE(v) ((uint32_t)fminf(fmaxf(__fadd_rn(rintf(__fdiv_rn((v), s)), (float)z), 0.f), (float)qmax))

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
         } else {
             dim3 grid((N + GI_BN - 1) / GI_BN, (M + GI_BM - 1) / GI_BM);
             auto k = ab <= 4 ? (wb <= 4 ? gemm_int_w4a4_kernel1 : gemm_int_w8a4_kernel1) : (wb <= 4 ? gemm_int_w4a8_kernel1 : gemm_int_w8a8_kernel1);
-            k<<<grid, 128>>>(d_qa, d_za, d_sa, 1, d_qw, d_zw, d_sw, d_wsum, d_bias, d_y, M, N, K);
+            k<<<grid, 128>>>(d_qa, d_za, d_sa, 1, d_qw, d_zw, d_sw, d_wsum, d_bias, 0, nullptr, nullptr, d_y, M, N, K);
         }
         cuda_check(cudaGetLastError());
     };

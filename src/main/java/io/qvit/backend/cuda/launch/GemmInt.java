@@ -32,12 +32,13 @@ public final class GemmInt extends Launcher<GemmInt.Params> {
      * @param za, sa activation zero points and scales: one per row when {@code aPerRow}, else one
      * @param zw, sw, wsum per output channel: zero point, scale, and the sum of the channel's codes over K
      * @param bias 0 for none
+     * @param residual 0 to store y; else {@code residual += gamma * y} in place (gamma 0 for 1) and y is unused
      */
-    public record Params(long qa, long za, long sa, boolean aPerRow, long qw, long zw, long sw, long wsum, long bias, long y,
-                         int m, int n, int k, int activationBits, int weightBits) implements Config {
+    public record Params(long qa, long za, long sa, boolean aPerRow, long qw, long zw, long sw, long wsum, long bias, boolean gelu,
+                         long residual, long gamma, long y, int m, int n, int k, int activationBits, int weightBits) implements Config {
         public Params {
             Grid.positive("gemm_int", m, n, k);
-            for (long a : new long[] {qa, za, sa, qw, zw, sw, wsum, y}) Grid.address("gemm_int operand", a);
+            for (long a : new long[] {qa, za, sa, qw, zw, sw, wsum, residual == 0 ? y : residual}) Grid.address("gemm_int operand", a);
             if (k % TILE_K != 0) throw new IllegalArgumentException("gemm_int: K = " + k + " must be a multiple of " + TILE_K);
             storage(activationBits);
             storage(weightBits);
@@ -61,7 +62,7 @@ public final class GemmInt extends Launcher<GemmInt.Params> {
         @Override
         public KernelArgs args() {
             return new KernelArgs().pointer(qa).pointer(za).pointer(sa).i32(aPerRow ? 1 : 0).pointer(qw).pointer(zw).pointer(sw)
-                    .pointer(wsum).pointer(bias).pointer(y).i32(m).i32(n).i32(k);
+                    .pointer(wsum).pointer(bias).i32(gelu ? 1 : 0).pointer(residual).pointer(gamma).pointer(y).i32(m).i32(n).i32(k);
         }
     }
 }

@@ -16,14 +16,20 @@ public final class QuantizeRows extends Launcher<QuantizeRows.Params> {
     /**
      * Rows of {@code k} floats, {@code perLine} of them side by side in lines {@code ld} floats apart
      * (1 and k for a plain matrix). {@code divisors} 0 for none; {@code rotateBlock} 0 for no rotation,
-     * else a power of two dividing k. Dynamic: each row's scale and zero point are written to
-     * {@code scale} and {@code zeroPoint}; static: their first entries are read.
+     * else a power of two dividing k. Each row's scale and zero point are written to {@code scale} and
+     * {@code zeroPoint}: its own min-max ones when dynamic, else {@code fixedScale} and
+     * {@code fixedZeroPoint}. A non-finite input sets the int at {@code nonfinite} to 1.
      */
     public record Params(long x, int perLine, int ld, long divisors, int rotateBlock, int rows, int k, int bits,
-                         boolean nibbles, boolean dynamic, long scale, long zeroPoint, long codes) implements Config {
+                         boolean nibbles, boolean dynamic, float fixedScale, int fixedZeroPoint, long scale, long zeroPoint,
+                         long codes, long nonfinite) implements Config {
         public Params {
             Grid.positive("quantize_rows", perLine, ld, rows, k);
-            for (long a : new long[] {x, scale, zeroPoint, codes}) Grid.address("quantize_rows operand", a);
+            for (long a : new long[] {x, scale, zeroPoint, codes, nonfinite}) Grid.address("quantize_rows operand", a);
+            if (!dynamic && !(fixedScale >= 0x1p-23f && Float.isFinite(fixedScale)))
+                throw new IllegalArgumentException("quantize_rows: a fixed scale must be finite and at least 2^-23, got " + fixedScale);
+            if (!dynamic && (fixedZeroPoint < 0 || fixedZeroPoint > (1 << bits) - 1))
+                throw new IllegalArgumentException("quantize_rows: zero point " + fixedZeroPoint + " is outside 0.." + ((1 << bits) - 1));
             if ((long) perLine * k > ld) throw new IllegalArgumentException("quantize_rows: " + perLine + " rows of " + k + " do not fit lines of " + ld);
             if (rows % perLine != 0) throw new IllegalArgumentException("quantize_rows: " + rows + " rows are not whole lines of " + perLine);
             if (bits < 2 || bits > 8) throw new IllegalArgumentException("quantize_rows: " + bits + " bits; 2 to 8 are supported");
@@ -57,7 +63,8 @@ public final class QuantizeRows extends Launcher<QuantizeRows.Params> {
         @Override
         public KernelArgs args() {
             return new KernelArgs().pointer(x).i32(perLine).i32(ld).pointer(divisors).i32(rotateBlock).f32(norm()).i32(rows).i32(k)
-                    .i32(bits).i32(nibbles ? 1 : 0).i32(dynamic ? 1 : 0).pointer(scale).pointer(zeroPoint).pointer(codes);
+                    .i32(bits).i32(nibbles ? 1 : 0).i32(dynamic ? 1 : 0).f32(fixedScale).i32(fixedZeroPoint).pointer(scale)
+                    .pointer(zeroPoint).pointer(codes).pointer(nonfinite);
         }
     }
 }
