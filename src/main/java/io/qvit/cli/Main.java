@@ -24,7 +24,7 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command c : new Command[] {new DemoCommand(), new InfoCommand(), new PredictCommand(), new ConvertCommand(), new BenchCommand(), new MetricsCommand(), new StudyCommand()})
+        for (Command c : new Command[] {new DemoCommand(), new InfoCommand(), new PredictCommand(), new ConvertCommand(), new BenchCommand(), new MetricsCommand(), new StudyCommand(), new EmuCommand()})
             commands.put(c.name(), c);
     }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 
 /**
  * NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0): reads little-endian float32, float64,
- * int32 and int64 arrays of one or two dimensions in C order; writes float32 arrays atomically in
- * version 1.0, as {@code np.save} does.
+ * int32 and int64 arrays of one or two dimensions in C order (as values, or as raw bytes); writes
+ * float32 arrays (and raw arrays of those dtypes) atomically in version 1.0, as {@code np.save} does.
  *
  * <p>Files are untrusted: anything else (Fortran order, big-endian, other dtypes, more dimensions), a
  * header that does not parse, or a data size that does not match the header's shape gives a
@@ -29,34 +29,78 @@ public final class Npy {
 
     public static NpyArray read(Path file) {
         try (FileChannel channel = FileChannel.open(file)) {
-            long size = channel.size();
-            ByteBuffer prefix = readFully(file, channel, 0, (int) Math.min(size, 12), size);
-            for (int i = 0; i < NpyHeader.MAGIC.length; i++)
-                if (prefix.limit() <= i || prefix.get(i) != NpyHeader.MAGIC[i])
-                    throw bad(file, "not a .npy file (no \\x93NUMPY magic)");
-            int major = prefix.limit() > 7 ? prefix.get(6) : 0;
-            if (major < 1 || major > 3) throw bad(file, "unknown or missing .npy format version " + major);
-            int lengthBytes = major == 1 ? 2 : 4;
-            if (prefix.limit() < 8 + lengthBytes) throw bad(file, "truncated: " + size + " bytes, too short for a .npy header");
-            long headerLength = major == 1 ? Short.toUnsignedInt(prefix.getShort(8)) : Integer.toUnsignedLong(prefix.getInt(8));
-            if (headerLength > MAX_HEADER) throw bad(file, "header length " + headerLength + " bytes is implausible");
-            long start = 8 + lengthBytes + headerLength;
-            ByteBuffer headerBytes = readFully(file, channel, 8 + lengthBytes, (int) headerLength, size);
-            String text = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).decode(headerBytes).toString();
-            NpyHeader header = NpyHeader.parse(file, text);
-            long expected = header.count() * header.itemSize();
-            if (size - start != expected)
-                throw bad(file, "the header declares " + expected + " bytes of " + header.dtype() + " data but the file holds "
-                        + (size - start) + (size - start < expected ? " (truncated)" : ""));
+            Layout layout = layout(file, channel);
+            NpyHeader header = layout.header;
             double[] values = new double[(int) header.count()];
-            readValues(file, channel, start, header, values);
-            int[] shape = header.dimensions() == 1 ? new int[] {header.rows()} : new int[] {header.rows(), header.columns()};
-            return new NpyArray(shape, values);
+            readValues(file, channel, layout.start, header, values);
+            return new NpyArray(shape(header), values);
         } catch (NoSuchFileException e) {
             throw new QvitException(file + ": no such file");
         } catch (IOException e) {
             throw new QvitException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** An array as stored: its dtype ({@code <f4 <f8 <i4 <i8}), shape, and little-endian data bytes. */
+    public record Raw(String dtype, int[] shape, byte[] data) {}
+
+    /** Reads an array without converting its values (for byte-exact uses such as kernel buffers). */
+    public static Raw readRaw(Path file) {
+        try (FileChannel channel = FileChannel.open(file)) {
+            Layout layout = layout(file, channel);
+            long bytes = layout.header.count() * layout.header.itemSize();
+            if (bytes > Integer.MAX_VALUE - 8) throw bad(file, bytes + " bytes of data are more than one Java array holds");
+            ByteBuffer data = readFully(file, channel, layout.start, (int) bytes, channel.size());
+            return new Raw(layout.header.dtype(), shape(layout.header), data.array());
+        } catch (NoSuchFileException e) {
+            throw new QvitException(file + ": no such file");
+        } catch (IOException e) {
+            throw new QvitException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a 1-D array of a dtype {@link #readRaw} reads, from its little-endian bytes. */
+    public static void writeRaw(Path file, String dtype, byte[] data) {
+        NpyHeader header = new NpyHeader(dtype, data.length / itemSize(dtype), 1, 1);
+        AtomicFile.write(file, out -> {
+            out.write(header.encode());
+            out.write(data);
+        });
+    }
+
+    /** Bytes per element of a dtype qvit reads and writes; anything else is an IllegalArgumentException. */
+    public static int itemSize(String dtype) {
+        if (!dtype.matches("<[fi][48]")) throw new IllegalArgumentException("dtype " + dtype + " is not one of <f4 <f8 <i4 <i8");
+        return dtype.charAt(2) - '0';
+    }
+
+    private record Layout(NpyHeader header, long start) {}
+
+    private static int[] shape(NpyHeader header) {
+        return header.dimensions() == 1 ? new int[] {header.rows()} : new int[] {header.rows(), header.columns()};
+    }
+
+    private static Layout layout(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        ByteBuffer prefix = readFully(file, channel, 0, (int) Math.min(size, 12), size);
+        for (int i = 0; i < NpyHeader.MAGIC.length; i++)
+            if (prefix.limit() <= i || prefix.get(i) != NpyHeader.MAGIC[i])
+                throw bad(file, "not a .npy file (no \\x93NUMPY magic)");
+        int major = prefix.limit() > 7 ? prefix.get(6) : 0;
+        if (major < 1 || major > 3) throw bad(file, "unknown or missing .npy format version " + major);
+        int lengthBytes = major == 1 ? 2 : 4;
+        if (prefix.limit() < 8 + lengthBytes) throw bad(file, "truncated: " + size + " bytes, too short for a .npy header");
+        long headerLength = major == 1 ? Short.toUnsignedInt(prefix.getShort(8)) : Integer.toUnsignedLong(prefix.getInt(8));
+        if (headerLength > MAX_HEADER) throw bad(file, "header length " + headerLength + " bytes is implausible");
+        long start = 8 + lengthBytes + headerLength;
+        ByteBuffer headerBytes = readFully(file, channel, 8 + lengthBytes, (int) headerLength, size);
+        String text = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).decode(headerBytes).toString();
+        NpyHeader header = NpyHeader.parse(file, text);
+        long expected = header.count() * header.itemSize();
+        if (size - start != expected)
+            throw bad(file, "the header declares " + expected + " bytes of " + header.dtype() + " data but the file holds "
+                    + (size - start) + (size - start < expected ? " (truncated)" : ""));
+        return new Layout(header, start);
     }
 
     /** Writes a 1-D float32 array. */

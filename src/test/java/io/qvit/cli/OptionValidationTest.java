@@ -150,6 +150,18 @@ class OptionValidationTest {
         add(c, "demo", "ood", demoOwn, "noequals", "set=" + noFile);
         add(c, "demo", "calib", demoOwn, noFile);
         add(c, "demo", "fit", demoOwn, noFile);
+
+        List<String> emu = List.of("--ptx", "src/test/resources/io/qvit/backend/cuda/emu/kernels/reduce_sum.ptx", "--kernel", "reduce_sum",
+                "--grid", "1", "--block", "64", "--smem", "256", "--arg", "a=i32[64]", "--arg", "b=i32[1]", "--arg", "n=i32:64",
+                "--out", tmp.resolve("emu").toString());
+        add(c, "emu", "ptx", emu, noFile, tmp.toString());
+        add(c, "emu", "kernel", emu, "nope");
+        add(c, "emu", "grid", emu, "0", "1,2,3,4", "x", "1,,1");
+        add(c, "emu", "block", emu, "0", "-1", "x");
+        add(c, "emu", "smem", emu, "-1", "x", "300000");
+        add(c, "emu", "arg", emu, "a=bogus", "=i32[4]", "a=i32[0]", "a=u8[4]", "a", "a=i32:1");
+        add(c, "emu", "out", emu, aFile, tmp.resolve("no").resolve("deeper").toString());
+        add(c, "emu", "threads", emu, "0", "x");
         return c;
     }
 
