@@ -2,7 +2,7 @@ package io.qvit.api;
 
 import io.qvit.QvitException;
 import io.qvit.backend.Backend;
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.Device;
 import io.qvit.data.Datasets;
 import io.qvit.data.EvalTransform;
 import io.qvit.data.ImageDecoder;
@@ -13,8 +13,7 @@ import io.qvit.ood.ClassifierHead;
 import io.qvit.quant.model.CalibratedModel;
 import io.qvit.quant.model.CalibrationImages;
 import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.FakeQuantModel;
-import io.qvit.quant.model.IntegerModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedModelFile;
@@ -137,9 +136,8 @@ public final class Model {
     /** The classifier on {@code backend}; the session owns and closes it. */
     Classifier classifier(Backend backend) {
         if (loaded != null && calibrated == null) return new Classifier(loaded, backend);
-        CpuBackend cpu = cpu(backend);
-        if (calibrated != null) return FakeQuantModel.classifier(definition, calibrated, cpu);
-        return IntegerModel.classifier(definition, packed, cpu);
+        if (calibrated != null) return QuantizedVit.classifier(definition, calibrated, backend);
+        return QuantizedVit.classifier(definition, packed, backend);
     }
 
     /**
@@ -152,9 +150,9 @@ public final class Model {
 
     private CalibratedModel calibrate(Precision precision, List<Path> calibration) {
         List<String> args = calibration.stream().map(Path::toString).toList();
-        try (CpuBackend cpu = new CpuBackend()) {
+        try (Backend backend = Device.CPU.open(Runtime.getRuntime().availableProcessors())) {
             return Calibrator.calibrate(loaded, precision.config(),
-                    CalibrationImages.choose(Datasets.fromArguments(args), Calibrator.DEFAULT_IMAGES, null), cpu);
+                    CalibrationImages.choose(Datasets.fromArguments(args), Calibrator.DEFAULT_IMAGES, null), backend);
         }
     }
 
@@ -162,10 +160,5 @@ public final class Model {
         if (loaded == null || calibrated != null)
             throw new QvitException("cannot " + what + " " + name() + ": it is already quantized (" + precision + "); load the float32 model");
         return loaded;
-    }
-
-    private static CpuBackend cpu(Backend backend) {
-        if (!(backend instanceof CpuBackend cpu)) throw new QvitException("quantized models run on the CPU backend only; use Device.CPU");
-        return cpu;
     }
 }

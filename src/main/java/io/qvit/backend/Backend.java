@@ -1,13 +1,19 @@
 package io.qvit.backend;
 
+import io.qvit.quant.PackedCodes;
+import io.qvit.quant.QuantParams;
 import java.util.List;
 
 /**
- * The operations the ViT graph ({@link io.qvit.model.VisionTransformer}) is written against. The
- * CPU backend is the executable specification; every other backend must agree with it.
+ * The operations the ViT graph ({@link io.qvit.model.VisionTransformer}) is written against, float
+ * and integer. The CPU backend is the executable specification; every other backend must agree
+ * with it (integer results bit for bit). Each op is one kernel (or one fused kernel) of a device
+ * backend.
  *
  * <p>Activations are 2-D, row-major {@code [rows, features]} with {@code rows = batch * tokens}
- * (token-major within each image). All arithmetic is fp32.
+ * (token-major within each image). Float arithmetic is fp32 unless an op says otherwise. Tensors
+ * belong to the backend that made them; {@link #fromHost} always copies, so nothing a caller does
+ * to its arrays afterwards reaches a tensor.
  */
 public interface Backend extends AutoCloseable {
     /** Short name for reports, for example {@code cpu} or {@code cuda:0 (NVIDIA H100)}. */
@@ -18,19 +24,27 @@ public interface Backend extends AutoCloseable {
         return name();
     }
 
-    /** Copies (or, on the CPU, wraps) host data as a tensor of the given shape. */
+    /** Copies host data into a new F32 tensor of the given shape. */
     Tensor fromHost(float[] data, int... shape);
 
-    /** The tensor's elements, row-major, as a new host array. */
+    /** An F32 tensor's elements, row-major, as a new host array. */
     float[] toHost(Tensor t);
 
+    /** An I32 tensor's elements, or a code tensor's codes (one int each, sign-extended), as a new host array. */
+    int[] toHostInts(Tensor t);
+
     /**
-     * Convolution with kernel = stride = {@code patch} and no padding, flattened to tokens:
-     * images {@code [B,C,H,W]}, weight {@code [D,C,patch,patch]}, bias {@code [D]} give
-     * {@code [B * (H/patch) * (W/patch), D]}, patches in row-major (y, x) order as timm's
-     * {@code flatten(2).transpose(1, 2)}.
+     * Uploads a linear layer's packed weight codes {@code [N, K]} with one scale and zero point per
+     * row (or one for all); the result lives until closed.
      */
-    Tensor patchEmbed(Tensor images, Tensor weight, Tensor bias, int patch);
+    QuantizedWeights uploadWeights(PackedCodes codes, QuantParams params);
+
+    /**
+     * The patch embedding's input as a matrix: images {@code [B,C,H,W]} to one row per patch,
+     * {@code [B * (H/patch) * (W/patch), C * patch * patch]}, patches in row-major (y, x) order and
+     * columns in the convolution weight's {@code (channel, ky, kx)} order.
+     */
+    Tensor patchRows(Tensor images, int patch);
 
     /**
      * Builds the token sequence: for each image, the prefix tokens (class, then distillation;
@@ -47,7 +61,7 @@ public interface Backend extends AutoCloseable {
     Tensor linear(Tensor x, Tensor weight, Tensor bias);
 
     /**
-     * Multi-head self-attention core: {@code qkv} is {@code [B*T, 3*D]} laid out as timm's
+     * Multi-head self-attention core in fp32: {@code qkv} is {@code [B*T, 3*D]} laid out as timm's
      * {@code qkv.reshape(B, T, 3, heads, D/heads)}; returns {@code softmax(q k^T * scale) v} with the
      * heads concatenated, {@code [B*T, D]}.
      */
@@ -62,6 +76,60 @@ public interface Backend extends AutoCloseable {
     /** Token {@code index} of each image: {@code [B*T, D] -> [B, D]}. */
     Tensor selectToken(Tensor x, int batch, int tokens, int index);
 
+    // ---- integer ops ----
+
+    /**
+     * Quantizes F32 rows {@code [rows, K]} as {@code recipe} says (division, rotation, range, codes,
+     * packing). A NaN or infinite value is a {@link io.qvit.QvitException}.
+     */
+    QuantizedRows quantizeRows(Tensor x, RowQuantization recipe);
+
+    /**
+     * The quantized linear layer {@code y[m,n] = epilogue(acc[m,n])} with the exact zero-point-corrected
+     * sum {@code acc = sum_k (qa[m,k] - za[m]) (qw[n,k] - zw[n])} (as {@link io.qvit.quant.IntGemm},
+     * the int32 reference) and {@link io.qvit.quant.QuantRules#epilogue}:
+     * {@code (float) acc * (sa[m] * sw[n]) + bias[n]}; then, as the epilogue says, GELU, and either
+     * a residual add ({@code residual += gamma * y}, in place; returns null) or a new F32 tensor
+     * {@code [M, N]}.
+     */
+    Tensor integerLinear(QuantizedRows x, QuantizedWeights w, Epilogue epilogue);
+
+    /**
+     * {@link #integerLinear} whose output rows are quantized again, as {@link #quantizeRows} with
+     * {@code next} would (the next layer's input), without an F32 tensor in between.
+     */
+    QuantizedRows integerLinearRequantized(QuantizedRows x, QuantizedWeights w, Epilogue epilogue, RowQuantization next);
+
+    /**
+     * The quantized attention core of {@code qkv [B*T, 3D]} (timm's layout), {@code [B*T, D]} out, per
+     * image and head (head-major rows of width {@code d = D / heads}):
+     * <ol>
+     *   <li>Q and K, when quantized: each row's min-max codes c with scale s and zero point z; the
+     *       score {@code ((float) sum_c (cq - zq)(ck - zk) * (sq * sk)) * (1/sqrt d)} (the sum exact in
+     *       integers). In fp32: {@code dot * (1/sqrt d)}, the dot as four interleaved partial sums
+     *       {@code (s0 + s1) + (s2 + s3)} over c mod 4, then the tail into s0.</li>
+     *   <li>Softmax per row: minus the row maximum, {@code (float) exp} of the difference in double, the
+     *       sum of those floats in double in column order, each multiplied by {@code (float) (1 / sum)}.</li>
+     *   <li>Probabilities, when quantized: each row's log-sqrt(2) codes at the row's maximum
+     *       ({@link io.qvit.quant.Log2Quantizer#rowScale}), replaced by their values
+     *       ({@link io.qvit.quant.QuantRules#log2Value}).</li>
+     *   <li>{@code out[i] = sum_j p[i][j] * v[j]} in j order, each product and sum rounded to fp32
+     *       (no fused multiply-add), zero probabilities skipped; V as its codes minus the zero point
+     *       when quantized, the sum then multiplied by V's scale.</li>
+     * </ol>
+     */
+    Tensor quantizedAttention(Tensor qkv, int batch, int tokens, int heads, AttentionQuantization quant);
+
     @Override
     void close();
+
+    /**
+     * What follows the integer linear layer's scale and bias: GELU, then a residual add (LayerScale
+     * {@code gamma}, or null for 1). {@code bias}, {@code residual} and {@code gamma} may be null.
+     */
+    record Epilogue(Tensor bias, boolean gelu, Tensor residual, Tensor gamma) {
+        public static Epilogue bias(Tensor bias) {
+            return new Epilogue(bias, false, null, null);
+        }
+    }
 }

@@ -1,12 +1,14 @@
 package io.qvit.backend;
 
 /**
- * A backend-owned tensor (host array for the CPU backend, device memory for CUDA). Closing it
+ * A backend-owned tensor (host memory for the CPU backend, device memory for CUDA). Closing it
  * releases the backend's storage; using it afterwards is an error.
  */
 public interface Tensor extends AutoCloseable {
-    /** Row-major shape. */
+    /** Row-major shape, in elements (codes for packed types). */
     int[] shape();
+
+    ElementType type();
 
     default long numel() {
         long n = 1;

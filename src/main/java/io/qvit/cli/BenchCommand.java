@@ -1,7 +1,6 @@
 package io.qvit.cli;
 
 import io.qvit.backend.Backend;
-import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.inference.Classifier;
 import io.qvit.model.ModelCatalog;
 import io.qvit.model.ModelDefinition;
@@ -9,7 +8,7 @@ import io.qvit.model.ModelWeights;
 import io.qvit.model.VisionTransformer;
 import io.qvit.model.VitConfig;
 import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.IntegerModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedModelFile;
@@ -134,9 +133,8 @@ final class BenchCommand implements Command {
             VisionTransformer m = new VisionTransformer(cfg, weights, backend);
             return new Runner(precision, m::forward, m, "");
         }
-        CpuBackend cpu = QuantOptions.cpu(backend, "--precisions " + precision);
         long t0 = System.nanoTime();
-        QuantizedModel packed = QuantizedModel.pack(Calibrator.calibrate(cfg, weights, quant, gaussian(calibImages, cfg, 2), calibImages, cpu));
+        QuantizedModel packed = QuantizedModel.pack(Calibrator.calibrate(cfg, weights, quant, gaussian(calibImages, cfg, 2), calibImages, backend));
         long t1 = System.nanoTime();
         Path file = Files.createTempFile("qvit-bench-", ".safetensors");
         try {
@@ -145,7 +143,7 @@ final class BenchCommand implements Command {
             Files.deleteIfExists(file);
         }
         long t2 = System.nanoTime();
-        IntegerModel m = new IntegerModel(packed, cpu);
+        VisionTransformer m = QuantizedVit.of(packed, backend);
         return new Runner(precision, m::forward, m, String.format("; calibrate on %d images and pack %.1f s, write the file %.1f s",
                 calibImages, (t1 - t0) / 1e9, (t2 - t1) / 1e9));
     }

@@ -1,7 +1,8 @@
 package io.qvit.cli;
 
+import io.qvit.backend.Backend;
+import io.qvit.backend.Device;
 import io.qvit.QvitException;
-import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.Sample;
 import io.qvit.hub.TextProgressBar;
 import io.qvit.model.LoadedModel;
@@ -68,8 +69,8 @@ final class ConvertCommand implements Command {
         LoadedModel loaded = ModelLoader.load(spec, hints, TextProgressBar.onStderr());
         List<Sample> chosen = QuantOptions.calibrationImages(line);
         QuantizedModel packed;
-        try (CpuBackend cpu = new CpuBackend(threads)) {
-            CalibratedModel calibrated = QuantOptions.calibrate(line, quant, loaded, chosen, cpu);
+        try (Backend backend = Device.CPU.open(threads)) {
+            CalibratedModel calibrated = QuantOptions.calibrate(line, quant, loaded, chosen, backend);
             packed = QuantizedModel.pack(calibrated);
         }
         Map<String, String> notes = new LinkedHashMap<>();

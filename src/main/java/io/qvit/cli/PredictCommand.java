@@ -13,7 +13,7 @@ import io.qvit.inference.TopK;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
-import io.qvit.quant.model.IntegerModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModelFile;
 import java.io.PrintStream;
@@ -90,7 +90,7 @@ final class PredictCommand implements Command {
         List<ImageBatches.Failure> failures;
         try (Backend backend = device.open();
              Classifier classifier = converted != null
-                     ? IntegerModel.classifier(definition, converted.model(), QuantOptions.cpu(backend, "a converted model"))
+                     ? QuantizedVit.classifier(definition, converted.model(), backend)
                      : quant == null ? new Classifier(loaded, backend) : QuantOptions.classifier(line, quant, loaded, backend)) {
             System.err.printf("predict: %s%s on %s, %d images, batch %d%n", definition.name(),
                     converted != null ? " (" + converted.model().quant() + ", integer)" : quant != null ? " (" + quant + ", fake-quant)" : "",

@@ -2,7 +2,6 @@ package io.qvit.cli;
 
 import io.qvit.QvitException;
 import io.qvit.backend.Backend;
-import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.Datasets;
 import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
@@ -10,7 +9,7 @@ import io.qvit.model.LoadedModel;
 import io.qvit.quant.model.CalibratedModel;
 import io.qvit.quant.model.CalibrationImages;
 import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.FakeQuantModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -62,20 +61,13 @@ final class QuantOptions {
 
     /** A classifier running the model calibrated as the options say (fake-quant simulation). */
     static Classifier classifier(CommandLine line, QuantConfig quant, LoadedModel loaded, Backend backend) {
-        CpuBackend cpu = cpu(backend, "--preset");
-        return FakeQuantModel.classifier(loaded.definition(), calibrate(line, quant, loaded, calibrationImages(line), cpu), cpu);
+        return QuantizedVit.classifier(loaded.definition(), calibrate(line, quant, loaded, calibrationImages(line), backend), backend);
     }
 
     /** The model calibrated on {@code chosen}, the images {@link #calibrationImages} took from --calib. */
-    static CalibratedModel calibrate(CommandLine line, QuantConfig quant, LoadedModel loaded, List<Sample> chosen, CpuBackend cpu) {
+    static CalibratedModel calibrate(CommandLine line, QuantConfig quant, LoadedModel loaded, List<Sample> chosen, Backend backend) {
         System.err.printf("calibrating %s on %d images of %s%n", quant, chosen.size(), line.getOptionValue("calib"));
-        return Calibrator.calibrate(loaded, quant, chosen, cpu);
-    }
-
-    /** The CPU backend, which quantized models run on. */
-    static CpuBackend cpu(Backend backend, String what) {
-        if (!(backend instanceof CpuBackend cpu)) throw new QvitException(what + " runs on the CPU backend only; use --device cpu");
-        return cpu;
+        return Calibrator.calibrate(loaded, quant, chosen, backend);
     }
 
     /** The images of --calib chosen by --calib-count and --calib-seed: the first N, or N drawn with the seed. */

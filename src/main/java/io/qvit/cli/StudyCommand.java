@@ -2,7 +2,6 @@ package io.qvit.cli;
 
 import io.qvit.QvitException;
 import io.qvit.backend.Backend;
-import io.qvit.backend.cpu.CpuBackend;
 import io.qvit.data.Datasets;
 import io.qvit.data.Sample;
 import io.qvit.ood.ScoreKind;
@@ -85,8 +84,7 @@ final class StudyCommand implements Command {
         StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit),
                 settings.scores(), out, settings.batch());
         try (Backend backend = settings.device().open()) {
-            if (!(backend instanceof CpuBackend cpu)) throw new QvitException("qvit study runs on the CPU backend; use --device cpu");
-            Study.run(plan, cpu, new Progress());
+            Study.run(plan, backend, new Progress());
         }
         return Main.OK;
     }

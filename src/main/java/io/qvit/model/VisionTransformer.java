@@ -1,12 +1,17 @@
 package io.qvit.model;
 
+import io.qvit.QvitException;
 import io.qvit.backend.Backend;
 import io.qvit.backend.Tensor;
+import java.util.function.Function;
 
 /**
  * timm's VisionTransformer forward pass (ViT, DeiT, distilled DeiT, DeiT3), written once against
- * {@link Backend}. Weights are uploaded to the backend when the model is built; closing the model
- * releases them.
+ * {@link Backend}, for every precision: each linear layer and attention core carries its own
+ * ({@link VitLayers}: fp32, or quantized by {@code io.qvit.quant.model.QuantizedVit}), and
+ * calibration observes activations through layers that wrap them. LayerNorm, residual additions,
+ * GELU (fused into fc1 where the layer can) and the token assembly are the same fp32 ops at every
+ * precision. Parameters are uploaded when the model is built; closing the model releases them.
  *
  * <p>Not thread-safe: one forward at a time per instance.
  */
@@ -17,11 +22,27 @@ public final class VisionTransformer implements AutoCloseable {
     private final VitConfig cfg;
     private final Backend backend;
     private final VitParameters params;
+    private final VitLayers layers;
 
+    /** The fp32 model. */
     public VisionTransformer(VitConfig cfg, ModelWeights w, Backend backend) {
+        this(cfg, byName(w), VitLayers.fp32(cfg, byName(w), backend), backend);
+    }
+
+    /** A parameter by timm name, or null when the model has none by that name. */
+    public static Function<String, ModelWeights.Param> byName(ModelWeights w) {
+        return name -> w.has(name) ? w.get(name) : null;
+    }
+
+    /**
+     * A model of these layers; {@code floats} gives the float parameters by timm name (tokens,
+     * position embedding, norms, LayerScale; null for a part the model lacks). Owns the layers.
+     */
+    public VisionTransformer(VitConfig cfg, Function<String, ModelWeights.Param> floats, VitLayers layers, Backend backend) {
         this.cfg = cfg;
         this.backend = backend;
-        params = new VitParameters(cfg, w, backend);
+        this.layers = layers;
+        params = new VitParameters(cfg, floats, backend);
     }
 
     public VitConfig config() {
@@ -37,54 +58,62 @@ public final class VisionTransformer implements AutoCloseable {
         if (batch <= 0 || images.length != expected)
             throw new IllegalArgumentException("expected " + batch + "x" + cfg.inChans() + "x" + s + "x" + s
                     + " = " + expected + " floats, got " + images.length);
+        if (layers.finiteInputs())
+            for (int i = 0; i < images.length; i++)
+                if (!Float.isFinite(images[i]))
+                    throw new QvitException("image " + (i / (expected / batch)) + " of the batch has a NaN or infinite value at element "
+                            + (i % (expected / batch)) + "; the quantized model needs finite inputs");
         int t = cfg.numTokens();
         Tensor x;
         try (Tensor in = backend.fromHost(images, batch, cfg.inChans(), s, s);
-             Tensor patches = backend.patchEmbed(in, params.patchW, params.patchB, cfg.patchSize())) {
+             Tensor patches = layers.patch().embed(in)) {
             x = backend.assembleTokens(patches, batch, params.prefix, params.pos, !cfg.noEmbedClass());
         }
-        float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
         try (Tensor tokens = x) {
-            for (VitParameters.Block b : params.blocks) {
-                try (Tensor h = backend.layerNorm(tokens, b.norm1W(), b.norm1B(), cfg.normEps());
-                     Tensor qkv = backend.linear(h, b.qkvW(), b.qkvB());
-                     Tensor a = backend.attention(qkv, batch, t, cfg.numHeads(), scale);
-                     Tensor o = backend.linear(a, b.projW(), b.projB())) {
-                    backend.addInPlace(tokens, o, b.ls1());
+            for (int i = 0; i < params.blocks.size(); i++) {
+                VitParameters.Block p = params.blocks.get(i);
+                VitLayers.Block l = layers.blocks().get(i);
+                try (Tensor h = backend.layerNorm(tokens, p.norm1W(), p.norm1B(), cfg.normEps());
+                     Tensor qkv = l.qkv().apply(h, false);
+                     Tensor a = l.attention().apply(qkv, batch, t, cfg.numHeads())) {
+                    l.proj().addTo(tokens, a, p.ls1());
                 }
-                try (Tensor h = backend.layerNorm(tokens, b.norm2W(), b.norm2B(), cfg.normEps());
-                     Tensor f = backend.linear(h, b.fc1W(), b.fc1B())) {
-                    backend.geluInPlace(f);
-                    try (Tensor g = backend.linear(f, b.fc2W(), b.fc2B())) {
-                        backend.addInPlace(tokens, g, b.ls2());
-                    }
+                try (Tensor h = backend.layerNorm(tokens, p.norm2W(), p.norm2B(), cfg.normEps());
+                     Tensor f = l.fc1().apply(h, true)) {
+                    l.fc2().addTo(tokens, f, p.ls2());
                 }
             }
             try (Tensor n = backend.layerNorm(tokens, params.normW, params.normB, cfg.normEps())) {
-                float[] features = head(n, batch, 0, null, null);
-                float[] logits = head(n, batch, 0, params.headW, params.headB);
+                float[][] cls = head(n, batch, 0, layers.head());
+                float[] features = cls[0], logits = cls[1];
                 if (cfg.distilled()) {
                     // timm's VisionTransformerDistilled at inference: the average of both heads and of both tokens
-                    VitParameters.average(features, head(n, batch, 1, null, null));
-                    VitParameters.average(logits, head(n, batch, 1, params.headDistW, params.headDistB));
+                    float[][] dist = head(n, batch, 1, layers.headDist());
+                    VitParameters.average(features, dist[0]);
+                    VitParameters.average(logits, dist[1]);
                 }
                 return new Output(batch, logits, features);
             }
         }
     }
 
-    /** Token {@code index} of each image, through the given linear head, or as features when the head is null. */
-    private float[] head(Tensor normed, int batch, int index, Tensor w, Tensor b) {
+    /** Token {@code index} of each image, and it through the head (itself again when there is none). */
+    private float[][] head(Tensor normed, int batch, int index, LinearLayer head) {
         try (Tensor tok = backend.selectToken(normed, batch, cfg.numTokens(), index)) {
-            if (w == null) return backend.toHost(tok);
-            try (Tensor out = backend.linear(tok, w, b)) {
-                return backend.toHost(out);
+            float[] features = backend.toHost(tok);
+            if (head == null) return new float[][] {features, features.clone()};
+            try (Tensor out = head.apply(tok, false)) {
+                return new float[][] {features, backend.toHost(out)};
             }
         }
     }
 
     @Override
     public void close() {
-        params.close();
+        try {
+            layers.close();
+        } finally {
+            params.close();
+        }
     }
 }

@@ -1,6 +1,6 @@
 package io.qvit.study;
 
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.Backend;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +14,7 @@ public final class Study {
     private Study() {}
 
     /** Returns the measured cells. */
-    public static List<CellResult> run(StudyPlan plan, CpuBackend cpu, StudyProgress progress) {
+    public static List<CellResult> run(StudyPlan plan, Backend cpu, StudyProgress progress) {
         List<StudyModel> models = new StudyRunner(plan, cpu, progress).run();
         List<CellResult> cells = new StudyEvaluator(plan).evaluate(models);
         List<Delta> deltas = Delta.of(cells);

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qvit.QvitException;
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.Backend;
 import io.qvit.data.ImageBatches;
 import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.FakeQuantModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,11 +31,11 @@ import java.util.Map;
 public final class StudyRunner {
     private final StudyPlan plan;
     private final OutputStore store;
-    private final CpuBackend cpu;
+    private final Backend cpu;
     private final StudyProgress progress;
     private final int decodeThreads;
 
-    public StudyRunner(StudyPlan plan, CpuBackend cpu, StudyProgress progress) {
+    public StudyRunner(StudyPlan plan, Backend cpu, StudyProgress progress) {
         this.plan = plan;
         this.store = new OutputStore(plan.out());
         this.cpu = cpu;
@@ -85,10 +85,10 @@ public final class StudyRunner {
     }
 
     /** The one place that builds a classifier per precision, so that another quantized path can replace it here. */
-    private Classifier openClassifier(LoadedModel loaded, String precision, List<Sample> calibration, CpuBackend backend) {
+    private Classifier openClassifier(LoadedModel loaded, String precision, List<Sample> calibration, Backend backend) {
         if (precision.equals(StudyPlan.FP32)) return new Classifier(loaded, backend);
         progress.note("study: calibrating " + precision + " on " + calibration.size() + " images");
-        return FakeQuantModel.classifier(loaded.definition(),
+        return QuantizedVit.classifier(loaded.definition(),
                 Calibrator.calibrate(loaded, QuantConfig.preset(precision), calibration, backend), backend);
     }
 

@@ -1,5 +1,7 @@
 package io.qvit.cli;
 
+import io.qvit.model.VisionTransformer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,7 @@ import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.ActivationKey;
 import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.IntegerModel;
+import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedModelFile;
@@ -109,7 +111,7 @@ class ConvertCommandTest {
                 assertEquals(t.k(), r.k(), key.toString());
             });
             float[] expected, actual;
-            try (IntegerModel a = new IntegerModel(packed, cpu); IntegerModel b = new IntegerModel(read.model(), cpu)) {
+            try (VisionTransformer a = QuantizedVit.of(packed, cpu); VisionTransformer b = QuantizedVit.of(read.model(), cpu)) {
                 expected = a.forward(batch.clone(), samples.size()).logits();
                 actual = b.forward(batch.clone(), samples.size()).logits();
             }

@@ -1,19 +1,24 @@
 package io.qvit.backend.cpu;
 
 import io.qvit.QvitException;
+import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
+import io.qvit.backend.ElementType;
+import io.qvit.backend.QuantizedRows;
+import io.qvit.backend.QuantizedWeights;
+import io.qvit.backend.RowQuantization;
 import io.qvit.backend.Tensor;
+import io.qvit.quant.PackedCodes;
+import io.qvit.quant.QuantParams;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The reference backend: fp32 on the CPU, parallel over rows, heads or images with its own thread
  * pool. Results do not depend on the thread count: every output element is computed by one thread
- * in a fixed order. {@link #linear} packs each weight tensor once and keeps the packing until that
- * tensor is closed, so weights must not change after their first use.
+ * in a fixed order. {@link #linear} packs each weight tensor into GEMM panels on its first use and
+ * keeps them with the tensor; quantized weights are unpacked into panels once, at upload. The
+ * integer ops are {@link RowQuantizer}, {@link IntegerLinear} and {@link QuantizedAttention}.
  */
 public final class CpuBackend implements Backend {
     private static final int ROW_GRAIN = 64;       // LayerNorm, residual and copy rows per task
@@ -25,7 +30,8 @@ public final class CpuBackend implements Backend {
     private final Kernels kernels;
     private final Gemm gemm;
     private final Attention attention;
-    private final Map<CpuTensor, PackedWeights> packed = Collections.synchronizedMap(new WeakHashMap<>());
+    private final IntegerLinear integerLinear;
+    private final QuantizedAttention quantizedAttention;
     private volatile boolean closed;
 
     /** All available processors, Vector API when the module is present. */
@@ -44,6 +50,8 @@ public final class CpuBackend implements Backend {
         this.kernels = chooseKernels(allowVectorApi);
         this.gemm = new Gemm(kernels);
         this.attention = new Attention(gemm, kernels);
+        this.integerLinear = new IntegerLinear(gemm, kernels);
+        this.quantizedAttention = new QuantizedAttention(gemm);
     }
 
     private static Kernels chooseKernels(boolean allowVectorApi) {
@@ -72,9 +80,8 @@ public final class CpuBackend implements Backend {
         return parallel.threads();
     }
 
-    /** Wraps {@code data} without copying; the tensor and the caller share the array. */
     @Override
-    public CpuTensor fromHost(float[] data, int... shape) {
+    public Tensor fromHost(float[] data, int... shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new QvitException("negative dimension in shape " + Arrays.toString(shape));
@@ -83,7 +90,8 @@ public final class CpuBackend implements Backend {
         if (n != data.length) {
             throw new QvitException("shape " + Arrays.toString(shape) + " needs " + n + " floats, the array has " + data.length);
         }
-        return new CpuTensor(data, shape);
+        checkOpen();
+        return new CpuTensor(data.clone(), shape);
     }
 
     @Override
@@ -92,22 +100,61 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor patchEmbed(Tensor images, Tensor weight, Tensor bias, int patch) {
-        CpuTensor x = cpu(images, "images"), w = cpu(weight, "patch weight");
+    public int[] toHostInts(Tensor t) {
+        CpuTensor c = cpu(t, "tensor");
+        if (c.type() == ElementType.I32) return c.ints().clone();
+        if (c.type() == ElementType.F32) throw new QvitException("toHostInts: " + c + " holds floats; use toHost");
+        int rows = c.dim(0), k = c.dim(1);
+        int[] out = new int[rows * k], row = new int[k];
+        for (int r = 0; r < rows; r++) {
+            Codes.unpackRow(c.bytes(), c.type(), r, k, row);
+            System.arraycopy(row, 0, out, r * k, k);
+        }
+        return out;
+    }
+
+    @Override
+    public QuantizedWeights uploadWeights(PackedCodes codes, QuantParams params) {
+        checkOpen();
+        int n = codes.rows(), k = codes.k();
+        if (params.groups() != 1 && params.groups() != n)
+            throw new QvitException("weight params have " + params.groups() + " scales for " + n + " rows; use one, or one per row");
+        if (!params.format().equals(codes.format())) throw new QvitException("weight codes are " + codes.format() + ", their params " + params.format());
+        float[] scales = new float[n];
+        int[] zeros = new int[n];
+        for (int j = 0; j < n; j++) {
+            scales[j] = params.scaleOfRow(j);
+            zeros[j] = params.zeroPointOfRow(j);
+        }
+        CpuTensor c = new CpuTensor(ElementType.codes(codes.format()), codes.data().clone(), n, k);
+        // the codes minus their zero points as floats, packed into GEMM panels once
+        float[] centred = new float[n * k];
+        int[] row = new int[k];
+        float max = 0;
+        for (int j = 0; j < n; j++) {
+            codes.unpackRow(j, row);
+            for (int i = 0; i < k; i++) {
+                centred[j * k + i] = row[i] - zeros[j];
+                max = Math.max(max, Math.abs(centred[j * k + i]));
+            }
+        }
+        c.panels(PackedWeights.pack(centred, 0, k, 1, n, k, gemm.nr()), max);
+        return new QuantizedWeights(c, new CpuTensor(scales, n), new CpuTensor(ElementType.I32, zeros, n), codes.format());
+    }
+
+    @Override
+    public Tensor patchRows(Tensor images, int patch) {
+        CpuTensor x = cpu(images, "images");
         requireRank(x, 4, "images [B,C,H,W]");
-        requireRank(w, 4, "patch weight [D,C,p,p]");
-        int b = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3), d = w.dim(0);
+        int b = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         if (patch < 1 || h % patch != 0 || wd % patch != 0) {
             throw new QvitException("image size " + h + "x" + wd + " is not a multiple of the patch size " + patch);
-        }
-        if (w.dim(1) != c || w.dim(2) != patch || w.dim(3) != patch) {
-            throw new QvitException("patch weight " + Arrays.toString(w.shape()) + " does not fit " + c + " channels and patch " + patch);
         }
         int gy = h / patch, gx = wd / patch, k = c * patch * patch;
         float[] src = x.data();
         float[] cols = new float[b * gy * gx * k];
         parallel.forRange(b * gy, 1, (from, to) -> Im2col.rows(src, c, h, wd, patch, cols, from, to));
-        return linear(cols, b * gy * gx, k, w, d, bias);
+        return new CpuTensor(cols, b * gy * gx, k);
     }
 
     @Override
@@ -162,29 +209,24 @@ public final class CpuBackend implements Backend {
         if (w.dim(1) != in.dim(1)) {
             throw new QvitException("linear: input " + Arrays.toString(in.shape()) + " does not match weight " + Arrays.toString(w.shape()));
         }
-        return linear(in.data(), in.dim(0), in.dim(1), w, w.dim(0), bias);
-    }
-
-    /** {@code x[m,k] . w^T + bias}, w being any tensor of n*k floats (the patch weight is 4-D). */
-    private CpuTensor linear(float[] x, int m, int k, CpuTensor w, int n, Tensor bias) {
-        PackedWeights pw = packed(w, n, k);
+        float[] src = in.data();
+        int m = in.dim(0), k = in.dim(1), n = w.dim(0);
+        PackedWeights pw = panels(w, n, k);
         float[] bv = bias == null ? null : vector(bias, n, "bias");
         float[] y = new float[m * n];
         parallel.forRange(m, GEMM_ROWS, (from, to) -> {
             if (bv != null) for (int r = from; r < to; r++) System.arraycopy(bv, 0, y, r * n, n);
-            gemm.multiplyAdd(x, from * k, k, to - from, pw, y, from * n, n);
+            gemm.multiplyAdd(src, from * k, k, to - from, pw, y, from * n, n);
         });
         return new CpuTensor(y, m, n);
     }
 
-    private PackedWeights packed(CpuTensor w, int n, int k) {
-        checkOpen();
-        synchronized (packed) {
-            PackedWeights pw = packed.get(w);
+    private PackedWeights panels(CpuTensor w, int n, int k) {
+        synchronized (w) {
+            PackedWeights pw = w.panels();
             if (pw == null) {
                 pw = PackedWeights.pack(w.data(), 0, k, 1, n, k, gemm.nr());
-                packed.put(w, pw);
-                w.onClose(() -> packed.remove(w));
+                w.panels(pw, 0);
             }
             return pw;
         }
@@ -243,10 +285,78 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public QuantizedRows quantizeRows(Tensor x, RowQuantization recipe) {
+        CpuTensor in = cpu(x, "input");
+        requireRank(in, 2, "input [rows,K]");
+        int m = in.dim(0), k = in.dim(1);
+        RowQuantizer q = rowQuantizer(recipe, k);
+        float[] src = in.data();
+        QuantizedRows out = q.allocate(m);
+        parallel.forRange(m, ROW_GRAIN, (from, to) -> q.rows(src, from, to, from, out));
+        return out;
+    }
+
+    @Override
+    public Tensor integerLinear(QuantizedRows x, QuantizedWeights w, Epilogue epilogue) {
+        IntegerLinear.Operands op = operands(x, w, epilogue);
+        boolean residual = epilogue.residual() != null;
+        float[] y = residual ? null : new float[op.m() * op.n()];
+        parallel.forRange(op.m(), GEMM_ROWS, (from, to) -> integerLinear.rows(op, from, to, y, null, null));
+        return residual ? null : new CpuTensor(y, op.m(), op.n());
+    }
+
+    @Override
+    public QuantizedRows integerLinearRequantized(QuantizedRows x, QuantizedWeights w, Epilogue epilogue, RowQuantization next) {
+        if (epilogue.residual() != null) throw new QvitException("a requantized output cannot also be added to a residual");
+        IntegerLinear.Operands op = operands(x, w, epilogue);
+        RowQuantizer q = rowQuantizer(next, op.n());
+        QuantizedRows out = q.allocate(op.m());
+        parallel.forRange(op.m(), GEMM_ROWS, (from, to) -> integerLinear.rows(op, from, to, null, q, out));
+        return out;
+    }
+
+    @Override
+    public Tensor quantizedAttention(Tensor qkv, int batch, int tokens, int heads, AttentionQuantization quant) {
+        CpuTensor in = cpu(qkv, "qkv");
+        requireRank(in, 2, "qkv [B*T,3D]");
+        int d = in.dim(1) / 3;
+        if (batch < 1 || tokens < 1 || heads < 1 || in.dim(0) != batch * tokens || in.dim(1) != 3 * d || d % heads != 0) {
+            throw new QvitException("quantized attention: qkv " + Arrays.toString(in.shape()) + " does not fit batch " + batch
+                    + ", tokens " + tokens + ", heads " + heads);
+        }
+        float[] src = in.data(), out = new float[batch * tokens * d];
+        parallel.forEach(batch * heads, task -> quantizedAttention.head(src, out, task / heads, task % heads, tokens, d, heads, quant));
+        return new CpuTensor(out, batch * tokens, d);
+    }
+
+    private RowQuantizer rowQuantizer(RowQuantization recipe, int k) {
+        float[] divisors = recipe.divisors() == null ? null : vector(recipe.divisors(), k, "divisors");
+        return new RowQuantizer(recipe, divisors, k);
+    }
+
+    private IntegerLinear.Operands operands(QuantizedRows x, QuantizedWeights w, Epilogue e) {
+        CpuTensor codes = cpu(x.codes(), "input codes"), wc = cpu(w.codes(), "weight codes");
+        int m = codes.dim(0), k = codes.dim(1), n = wc.dim(0);
+        if (wc.dim(1) != k) throw new QvitException("integer linear: input " + Arrays.toString(codes.shape()) + " does not match weight " + Arrays.toString(wc.shape()));
+        if (wc.panels() == null) throw new QvitException("weight codes " + wc + " were not uploaded with uploadWeights");
+        float[] bias = e.bias() == null ? null : vector(e.bias(), n, "bias");
+        float[] gamma = e.gamma() == null ? null : vector(e.gamma(), n, "LayerScale gamma");
+        float[] residual = null;
+        if (e.residual() != null) {
+            CpuTensor r = cpu(e.residual(), "residual");
+            if (r.rank() != 2 || r.dim(0) != m || r.dim(1) != n)
+                throw new QvitException("integer linear: residual " + Arrays.toString(r.shape()) + " should be [" + m + ", " + n + "]");
+            residual = r.data();
+        }
+        return new IntegerLinear.Operands(m, n, k, codes.bytes(), codes.type(), vector(x.scales(), m, "input scales"),
+                cpu(x.zeroPoints(), "input zero points").ints(), wc.bytes(), wc.type(), wc.panels(), wc.maxAbsCode(),
+                vector(w.scales(), n, "weight scales"), cpu(w.zeroPoints(), "weight zero points").ints(), bias, e.gelu(), residual, gamma);
+    }
+
+    @Override
     public void close() {
         closed = true;
         parallel.close();
-        packed.clear();
     }
 
     private void checkOpen() {
@@ -257,12 +367,13 @@ public final class CpuBackend implements Backend {
         checkOpen();
         if (t == null) throw new QvitException(what + " is missing (null)");
         if (!(t instanceof CpuTensor c)) throw new QvitException(what + " belongs to another backend: " + t);
-        c.data(); // fail now on a closed tensor
+        c.checkOpen(); // fail now on a closed tensor
         return c;
     }
 
     private float[] vector(Tensor t, int n, String what) {
         CpuTensor c = cpu(t, what);
+        if (c.type() != ElementType.F32) throw new QvitException(what + " should be F32, got " + c);
         if (c.numel() != n) throw new QvitException(what + " " + Arrays.toString(c.shape()) + " should have " + n + " elements");
         return c.data();
     }

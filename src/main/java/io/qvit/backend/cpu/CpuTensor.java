@@ -1,21 +1,29 @@
 package io.qvit.backend.cpu;
 
+import io.qvit.backend.ElementType;
 import io.qvit.backend.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * A tensor of the CPU backend: a row-major {@code float[]} and a shape. {@link CpuBackend#fromHost}
- * wraps the caller's array without copying, so writes to that array show through (and ops that work
- * in place write into it). Using a closed tensor throws {@link IllegalStateException}.
+ * A tensor of the CPU backend: a row-major array ({@code float[]} for F32, {@code int[]} for I32,
+ * {@code byte[]} of packed codes otherwise) and a shape. A tensor used as a GEMM weight also keeps
+ * its weight panels ({@link PackedWeights}), made on first use (float weights) or at upload
+ * (quantized ones). Using a closed tensor throws {@link IllegalStateException}.
  */
-public final class CpuTensor implements Tensor {
+final class CpuTensor implements Tensor {
     private final int[] shape;
-    private float[] data;
-    private final List<Runnable> closeListeners = new ArrayList<>();
+    private final ElementType type;
+    private Object data;
+    private PackedWeights panels;
+    /** For code weights: the largest |code - zero point|, which bounds the exact float sums. */
+    private float maxAbsCode;
 
     CpuTensor(float[] data, int... shape) {
+        this(ElementType.F32, data, shape);
+    }
+
+    CpuTensor(ElementType type, Object data, int... shape) {
+        this.type = type;
         this.data = data;
         this.shape = shape.clone();
     }
@@ -25,11 +33,40 @@ public final class CpuTensor implements Tensor {
         return shape.clone();
     }
 
-    /** The backing array itself (not a copy). */
-    public float[] data() {
-        float[] d = data;
-        if (d == null) throw new IllegalStateException("tensor " + Arrays.toString(shape) + " is closed");
+    @Override
+    public ElementType type() {
+        return type;
+    }
+
+    /** The F32 backing array itself (not a copy). */
+    float[] data() {
+        return (float[]) storage(ElementType.F32);
+    }
+
+    int[] ints() {
+        return (int[]) storage(ElementType.I32);
+    }
+
+    /** The packed codes of a code tensor. */
+    byte[] bytes() {
+        Object d = live();
+        if (!(d instanceof byte[] b)) throw new IllegalStateException("tensor " + this + " holds no codes");
+        return b;
+    }
+
+    private Object storage(ElementType expected) {
+        Object d = live();
+        if (type != expected) throw new IllegalStateException("tensor " + this + " is not " + expected);
         return d;
+    }
+
+    void checkOpen() {
+        live();
+    }
+
+    private synchronized Object live() {
+        if (data == null) throw new IllegalStateException("tensor " + Arrays.toString(shape) + " is closed");
+        return data;
     }
 
     int dim(int i) {
@@ -40,25 +77,27 @@ public final class CpuTensor implements Tensor {
         return shape.length;
     }
 
-    /** Runs {@code listener} when this tensor is closed (caches keyed by it drop their entry). */
-    synchronized void onClose(Runnable listener) {
-        closeListeners.add(listener);
+    synchronized PackedWeights panels() {
+        return panels;
+    }
+
+    synchronized void panels(PackedWeights p, float maxAbs) {
+        panels = p;
+        maxAbsCode = maxAbs;
+    }
+
+    synchronized float maxAbsCode() {
+        return maxAbsCode;
     }
 
     @Override
-    public void close() {
-        List<Runnable> listeners;
-        synchronized (this) {
-            if (data == null) return;
-            data = null;
-            listeners = new ArrayList<>(closeListeners);
-            closeListeners.clear();
-        }
-        listeners.forEach(Runnable::run);
+    public synchronized void close() {
+        data = null;
+        panels = null;
     }
 
     @Override
     public String toString() {
-        return "CpuTensor" + Arrays.toString(shape) + (data == null ? " (closed)" : "");
+        return "CpuTensor " + type + Arrays.toString(shape) + (data == null ? " (closed)" : "");
     }
 }

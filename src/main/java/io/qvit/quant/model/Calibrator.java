@@ -1,14 +1,17 @@
 package io.qvit.quant.model;
 
 import io.qvit.QvitException;
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.AttentionQuantization;
+import io.qvit.backend.Backend;
 import io.qvit.data.EvalTransform;
 import io.qvit.data.ImageBatches;
 import io.qvit.data.Sample;
 import io.qvit.model.LoadedModel;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.VitConfig;
-import io.qvit.model.VitParameters;
+import io.qvit.model.AttentionLayer;
+import io.qvit.model.VisionTransformer;
+import io.qvit.model.VitLayers;
 import io.qvit.quant.ClippingSearch;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.QuantFormat;
@@ -32,8 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Post-training calibration. With Q, K and V quantized, each head's Q, K and V are first rotated
- * in the weights ({@link AttentionRotation}). The fp32 model then runs over the calibration images
- * once, observing every quantized activation; then
+ * in the weights ({@link AttentionRotation}). The fp32 model, its attention cores in the quantized
+ * attention's arithmetic with every operand in fp32 ({@link AttentionQuantization#FLOAT}), then runs
+ * over the calibration images once, observing every quantized activation; then
  * <ul>
  *   <li>the linear layers' per-row-ranged inputs (qkv, proj, fc1, fc2, the head): the
  *       {@link InputTransform} (SmoothQuant divisors, a Walsh-Hadamard rotation) that least disturbs
@@ -52,22 +56,14 @@ public final class Calibrator {
     private static final int BATCH = 8;
     /** Rows of a transformed input kept for the transform search (all of the head's: one or two an image). */
     private static final int SMOOTHING_ROWS = 2048;
-    /**
-     * The layer inputs whose {@link InputTransform} is searched: every linear layer's but the patch
-     * embedding's. ViT-Tiny w4a4, top-1 on all 1000 images of imagenet-samples: 48.1% with fc2's
-     * smoothing alone, 59.0% with fc2's, proj's and the head's transforms and {@link AttentionRotation},
-     * 66.5% with qkv's and fc1's too (quantized per row, where they had RepQ-ViT's static range), and
-     * 74.3% with the probabilities' per-row scales ({@link io.qvit.quant.Log2Quantizer#fakeQuantRows}).
-     * (Also tried, not kept: a searched clip of each row's range, 58.3%; clipping Q's and K's rows by
-     * their own reconstruction error, 1.3 points lower on 300 images.)
-     */
+    /** The layer inputs whose {@link InputTransform} is searched: every linear layer's but the patch embedding's (README: what each step gave). */
     private static final Set<Site> TRANSFORMED = EnumSet.of(Site.QKV_INPUT, Site.PROJ_INPUT, Site.FC1_INPUT, Site.FC2_INPUT, Site.HEAD_INPUT);
     private static final long SEED = 20231;
 
     private Calibrator() {}
 
     /** Decodes the calibration samples with the model's eval transform, then calibrates. */
-    public static CalibratedModel calibrate(LoadedModel model, QuantConfig quant, List<Sample> samples, CpuBackend backend) {
+    public static CalibratedModel calibrate(LoadedModel model, QuantConfig quant, List<Sample> samples, Backend backend) {
         if (samples.isEmpty()) throw new QvitException("no calibration images");
         EvalTransform transform = new EvalTransform(model.definition().pretrained().preprocessing());
         float[] images = new float[samples.size() * transform.outputLength()];
@@ -80,7 +76,7 @@ public final class Calibrator {
     }
 
     /** Calibrates on {@code count} preprocessed images {@code [count, 3, S, S]}. */
-    public static CalibratedModel calibrate(VitConfig cfg, ModelWeights fp32, QuantConfig quant, float[] images, int count, CpuBackend backend) {
+    public static CalibratedModel calibrate(VitConfig cfg, ModelWeights fp32, QuantConfig quant, float[] images, int count, Backend backend) {
         ModelWeights weights = QuantConfig.isFloat(quant.attentionBits()) ? fp32 : AttentionRotation.apply(cfg, fp32);
         Map<ActivationKey, RangeObserver> observers = new LinkedHashMap<>();
         Map<ActivationKey, RowSample> smoothed = new LinkedHashMap<>();
@@ -98,7 +94,7 @@ public final class Calibrator {
      * layer's columns, other divisors into the reading layers' columns, rotations into their rows.
      */
     private static ModelWeights transform(VitConfig cfg, QuantConfig quant, ModelWeights weights, Map<ActivationKey, RowSample> samples,
-                                          Map<ActivationKey, InputTransform> transforms, CpuBackend backend) {
+                                          Map<ActivationKey, InputTransform> transforms, Backend backend) {
         Map<NormSite, float[]> folded = new HashMap<>();
         Map<ActivationKey, List<String>> readers = new HashMap<>();
         for (Map.Entry<ActivationKey, RowSample> e : samples.entrySet()) {
@@ -132,7 +128,7 @@ public final class Calibrator {
     }
 
     private static void observe(VitConfig cfg, ModelWeights weights, QuantConfig quant, float[] images, int count,
-                                CpuBackend backend, Map<ActivationKey, RangeObserver> observers,
+                                Backend backend, Map<ActivationKey, RangeObserver> observers,
                                 Map<ActivationKey, RowSample> smoothed) {
         if (count <= 0) throw new QvitException("no calibration images");
         int stride = (int) Math.max(1, (long) count * cfg.numTokens() / SMOOTHING_ROWS);
@@ -149,8 +145,10 @@ public final class Calibrator {
             return x;
         };
         int len = images.length / count;
-        try (VitParameters params = new VitParameters(cfg, weights, backend)) {
-            QuantVit vit = new QuantVit(cfg, params, new HookedOps(cfg, params, backend, hook), backend);
+        VitLayers fp32 = VitLayers.fp32(cfg, VisionTransformer.byName(weights), backend);
+        VitLayers observed = HookedLayers.hook(cfg, fp32, hook,
+                i -> HookedLayers.observingV(AttentionLayer.quantized(backend, AttentionQuantization.FLOAT), i, hook, backend), true, backend);
+        try (VisionTransformer vit = new VisionTransformer(cfg, VisionTransformer.byName(weights), observed, backend)) {
             for (int from = 0; from < count; from += BATCH) {
                 int n = Math.min(BATCH, count - from);
                 vit.forward(Arrays.copyOfRange(images, from * len, (from + n) * len), n);

@@ -1,7 +1,7 @@
 package io.qvit.quant.reparam;
 
 import io.qvit.backend.Tensor;
-import io.qvit.backend.cpu.CpuBackend;
+import io.qvit.backend.Backend;
 import io.qvit.quant.ClippingSearch;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.QuantFormat;
@@ -42,7 +42,7 @@ public final class ActivationSmoothing {
      * @param weights     the weight format (per output row), or null for float weights
      */
     public static InputTransform search(float[] rows, Ranges channels, float[] weight, int outputs, QuantFormat activations,
-                                        QuantFormat weights, CpuBackend backend) {
+                                        QuantFormat weights, Backend backend) {
         int k = channels.groups(), n = rows.length / k;
         float[] reference = multiply(rows, n, k, weight, outputs, backend);
         InputTransform best = null;
@@ -95,7 +95,7 @@ public final class ActivationSmoothing {
      * candidate.
      */
     private static double error(float[] seen, int n, float[] w, int outputs, float[] reference,
-                                QuantFormat activations, QuantFormat weights, CpuBackend backend) {
+                                QuantFormat activations, QuantFormat weights, Backend backend) {
         String name = "smoothing candidate";
         float[] x = new UniformQuantizer(QuantParams.minMax(name, seen, n, activations, Granularity.PER_TOKEN)).fakeQuant(name, seen);
         if (weights != null) {
@@ -124,7 +124,7 @@ public final class ActivationSmoothing {
         return m;
     }
 
-    private static float[] multiply(float[] x, int n, int k, float[] w, int outputs, CpuBackend backend) {
+    private static float[] multiply(float[] x, int n, int k, float[] w, int outputs, Backend backend) {
         try (Tensor xt = backend.fromHost(x, n, k); Tensor wt = backend.fromHost(w, outputs, k); Tensor y = backend.linear(xt, wt, null)) {
             return backend.toHost(y);
         }

@@ -23,11 +23,20 @@ public final class HadamardRotation {
 
     /** Every row of x {@code [rows, k]} times the block-diagonal H of blocks of b (a power of two dividing k). */
     public static float[] rotateRows(float[] x, int k, int b) {
-        float norm = norm(b, k);
+        norm(b, k);
         float[] y = x.clone();
-        for (int from = 0; from < y.length; from += b) transform(y, from, 1, b);
-        for (int i = 0; i < y.length; i++) y[i] *= norm;
+        rotateInPlace(y, 0, y.length, b);
         return y;
+    }
+
+    /**
+     * {@code y[from, from + length)} times the block-diagonal H of blocks of b, in place: the fast
+     * transform of each block, then every element multiplied by {@code (float) (1 / sqrt(b))}.
+     */
+    public static void rotateInPlace(float[] y, int from, int length, int b) {
+        float norm = norm(b, length);
+        for (int i = from; i < from + length; i += b) transform(y, i, 1, b);
+        for (int i = from; i < from + length; i++) y[i] *= norm;
     }
 
     /** H times x {@code [rows, cols]}: every column rotated, H block-diagonal of blocks of b rows, into a new array. */

@@ -41,7 +41,7 @@ class FakeQuantModelTest {
 
     private static VisionTransformer.Output run(Fixture f, QuantConfig q, CpuBackend cpu) {
         CalibratedModel cal = Calibrator.calibrate(f.config(), f.model().weights(), q, f.input(), f.batch(), cpu);
-        try (FakeQuantModel m = new FakeQuantModel(cal, cpu)) {
+        try (VisionTransformer m = QuantizedVit.simulate(cal, cpu)) {
             return m.forward(f.input().clone(), f.batch());
         }
     }
@@ -117,7 +117,7 @@ class FakeQuantModelTest {
             CalibratedModel cal = Calibrator.calibrate(f.config(), f.model().weights(), QuantConfig.preset("w8a8"), f.input(), f.batch(), cpu);
             float[] bad = f.input().clone();
             bad[bad.length - 5] = Float.NaN;
-            try (FakeQuantModel m = new FakeQuantModel(cal, cpu)) {
+            try (VisionTransformer m = QuantizedVit.simulate(cal, cpu)) {
                 QvitException e = assertThrows(QvitException.class, () -> m.forward(bad, f.batch()));
                 assertTrue(e.getMessage().contains("image " + (f.batch() - 1) + " of the batch has a NaN"), e.getMessage());
             }

@@ -41,7 +41,7 @@ class IntegerPathTest {
             CalibratedModel cal = Calibrator.calibrate(c, m.weights(), QuantConfig.preset(preset), calib, IMAGES, cpu);
             QuantizedModel packed = QuantizedModel.pack(cal);
             VisionTransformer.Output fake, integer;
-            try (FakeQuantModel f = new FakeQuantModel(cal, cpu); IntegerModel i = new IntegerModel(packed, cpu)) {
+            try (VisionTransformer f = QuantizedVit.simulate(cal, cpu); VisionTransformer i = QuantizedVit.of(packed, cpu)) {
                 fake = f.forward(eval.clone(), IMAGES);
                 integer = i.forward(eval.clone(), IMAGES);
             }

@@ -45,7 +45,7 @@ public final class QuantAccuracy {
         boolean[] correct = new boolean[samples.size()];
         int[] index = {0};
         try (Classifier c = quant.quantizes()
-                ? FakeQuantModel.classifier(model.definition(), Calibrator.calibrate(model, quant, calib, cpu), cpu)
+                ? QuantizedVit.classifier(model.definition(), Calibrator.calibrate(model, quant, calib, cpu), cpu)
                 : new Classifier(model, cpu)) {
             var failures = c.run(samples, 50, 1, (batch, out) -> {
                 for (int i = 0; i < batch.samples().size(); i++)

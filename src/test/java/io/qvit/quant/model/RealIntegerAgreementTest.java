@@ -38,7 +38,7 @@ class RealIntegerAgreementTest {
         }
         try (CpuBackend cpu = new CpuBackend()) {
             CalibratedModel cal = Calibrator.calibrate(model, QuantConfig.preset(preset), all.subList(0, Calibrator.DEFAULT_IMAGES), cpu);
-            try (FakeQuantModel f = new FakeQuantModel(cal, cpu); IntegerModel i = new IntegerModel(QuantizedModel.pack(cal), cpu)) {
+            try (VisionTransformer f = QuantizedVit.simulate(cal, cpu); VisionTransformer i = QuantizedVit.of(QuantizedModel.pack(cal), cpu)) {
                 VisionTransformer.Output fake = f.forward(images.clone(), IMAGES), integer = i.forward(images.clone(), IMAGES);
                 assertArrayEquals(fake.logits(), integer.logits(), preset + " logits");
                 assertArrayEquals(fake.features(), integer.features(), preset + " features");

@@ -1,0 +1,162 @@
+package io.qvit.backend.cpu;
+
+import io.qvit.QvitException;
+import io.qvit.backend.AttentionQuantization;
+import io.qvit.quant.QuantFormat;
+import io.qvit.quant.QuantRules;
+
+/**
+ * CPU twin of {@link io.qvit.backend.Backend#quantizedAttention}, one (image, head) per call. The
+ * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
+ * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). Softmax, the
+ * probability codes and P.V follow the op's steps in scalar fp32, in its order.
+ */
+final class QuantizedAttention {
+    private static final double EXACT = 0x1p24;
+
+    private final Gemm gemm;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
+        float[] sq = new float[0], sk = new float[0];
+    }
+
+    QuantizedAttention(Gemm gemm) {
+        this.gemm = gemm;
+    }
+
+    /** Writes head {@code h} of image {@code b} into {@code out[B*T, D]} from {@code qkv[B*T, 3D]}. */
+    void head(float[] qkv, float[] out, int b, int h, int tokens, int dim, int heads, AttentionQuantization quant) {
+        int d = dim / heads, n = tokens * d;
+        Scratch s = scratch.get();
+        float[] q = s.q = atLeast(s.q, n), k = s.k = atLeast(s.k, n), v = s.v = atLeast(s.v, n);
+        float[] p = s.p = atLeast(s.p, tokens * tokens);
+        for (int t = 0; t < tokens; t++) {
+            int row = (b * tokens + t) * 3 * dim + h * d;
+            System.arraycopy(qkv, row, q, t * d, d);
+            System.arraycopy(qkv, row + dim, k, t * d, d);
+            System.arraycopy(qkv, row + 2 * dim, v, t * d, d);
+        }
+        float scale = (float) (1.0 / Math.sqrt(d));
+        if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant.qk(), scale);
+        else floatScores(q, k, p, tokens, d, scale);
+        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens);
+        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
+        if (quant.v() != null) centre(v, n, quant.v(), quant.vScale(), quant.vZeroPoint(), "V");
+        float[] acc = s.acc = atLeast(s.acc, d);
+        for (int i = 0; i < tokens; i++) {
+            java.util.Arrays.fill(acc, 0, d, 0f);
+            int row = i * tokens;
+            for (int j = 0; j < tokens; j++) {
+                float w = p[row + j];
+                if (w == 0f) continue; // many log2 codes are the top one, exactly 0
+                int vj = j * d;
+                for (int c = 0; c < d; c++) acc[c] += w * v[vj + c];
+            }
+            int o = (b * tokens + i) * dim + h * d;
+            if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[c] * quant.vScale();
+            else System.arraycopy(acc, 0, out, o, d);
+        }
+    }
+
+    /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
+    private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
+        float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
+        centreRows(q, tokens, d, f, sq, "Q");
+        centreRows(k, tokens, d, f, sk, "K");
+        long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
+        if (bound < EXACT) {
+            java.util.Arrays.fill(p, 0, tokens * tokens, 0f);
+            s.panels = atLeast(s.panels, PackedWeights.size(tokens, d, gemm.nr()));
+            PackedWeights kp = PackedWeights.packInto(s.panels, k, 0, d, 1, tokens, d, gemm.nr());
+            gemm.multiplyAdd(q, 0, d, tokens, kp, p, 0, tokens);
+        } else {
+            for (int i = 0; i < tokens; i++)
+                for (int j = 0; j < tokens; j++) {
+                    int acc = 0;
+                    for (int c = 0; c < d; c++) acc += (int) q[i * d + c] * (int) k[j * d + c];
+                    p[i * tokens + j] = acc;
+                }
+        }
+        for (int i = 0; i < tokens; i++)
+            for (int j = 0; j < tokens; j++) p[i * tokens + j] = (float) (int) p[i * tokens + j] * (sq[i] * sk[j]) * scale;
+    }
+
+    /** Each row of x {@code [rows, d]} replaced by its min-max codes minus the zero point; the scales into {@code scales}. */
+    private static void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what) {
+        for (int r = 0; r < rows; r++) {
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            for (int c = r * d; c < (r + 1) * d; c++) {
+                finite(x[c], what);
+                lo = Math.min(lo, x[c]);
+                hi = Math.max(hi, x[c]);
+            }
+            float s = QuantRules.scale(f, lo, hi);
+            int z = QuantRules.zeroPoint(f, lo, s);
+            scales[r] = s;
+            for (int c = r * d; c < (r + 1) * d; c++) x[c] = QuantRules.quantize(x[c], s, z, f.qmin(), f.qmax()) - z;
+        }
+    }
+
+    /** V's codes at one scale and zero point, minus the zero point. */
+    private static void centre(float[] x, int n, QuantFormat f, float s, int z, String what) {
+        for (int i = 0; i < n; i++) {
+            finite(x[i], what);
+            x[i] = QuantRules.quantize(x[i], s, z, f.qmin(), f.qmax()) - z;
+        }
+    }
+
+    private static void finite(float x, String what) {
+        if (!Float.isFinite(x))
+            throw new QvitException("quantized attention: " + what + " has a NaN or infinite value (" + x + "); quantization needs finite inputs");
+    }
+
+    private static void floatScores(float[] q, float[] k, float[] p, int tokens, int d, float scale) {
+        for (int i = 0; i < tokens; i++)
+            for (int j = 0; j < tokens; j++) p[i * tokens + j] = dot(q, i * d, k, j * d, d) * scale;
+    }
+
+    /** Four interleaved partial sums, {@code (s0 + s1) + (s2 + s3)}, the tail into s0. */
+    private static float dot(float[] a, int ia, float[] b, int ib, int d) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int c = 0;
+        for (; c + 4 <= d; c += 4) {
+            s0 += a[ia + c] * b[ib + c];
+            s1 += a[ia + c + 1] * b[ib + c + 1];
+            s2 += a[ia + c + 2] * b[ib + c + 2];
+            s3 += a[ia + c + 3] * b[ib + c + 3];
+        }
+        for (; c < d; c++) s0 += a[ia + c] * b[ib + c];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** p[row .. row + n) = softmax of the scores there: minus their max, exp in double, summed in double. */
+    static void softmaxRow(float[] p, int row, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]);
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(p[row + j] - max);
+            p[row + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1 / sum);
+        for (int j = 0; j < n; j++) p[row + j] *= inv;
+    }
+
+    /** A row of probabilities replaced by the values of its log-sqrt(2) codes at the row's maximum. */
+    private static void log2Row(float[] p, int row, int n, int bits) {
+        int qmax = (1 << bits) - 1;
+        float s = QuantRules.MIN_SCALE;
+        for (int j = 0; j < n; j++) {
+            finite(p[row + j], "a probability");
+            s = Math.max(s, p[row + j]);
+        }
+        for (int j = 0; j < n; j++) p[row + j] = QuantRules.log2Value(QuantRules.log2Code(p[row + j], s, true, qmax), s, true, qmax);
+    }
+
+    private static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+}
