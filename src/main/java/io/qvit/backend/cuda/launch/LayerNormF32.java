@@ -4,12 +4,13 @@ import io.qvit.backend.cuda.PtxModules;
 import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
-/** {@code layernorm_kernel1}: row-wise LayerNorm, one warp per row; see cuda-kernels/layernorm.cu. */
+/** {@code layernorm_kernel2}: row-wise LayerNorm, four lanes per row, the CPU twin's sums and order; see cuda-kernels/layernorm.cu. */
 public final class LayerNormF32 extends Launcher<LayerNormF32.Params> {
-    static final int ROWS_PER_BLOCK = 8;
+    /** Four lanes per row (one per partial sum), 64 rows per 256-thread block. */
+    static final int LANES_PER_ROW = 4, ROWS_PER_BLOCK = 64;
 
     public LayerNormF32(PtxModules modules) {
-        super(modules, "layernorm", "layernorm_kernel1");
+        super(modules, "layernorm", "layernorm_kernel2");
     }
 
     public record Params(long x, long gamma, long beta, long out, int rows, int dim, float eps) implements Config {
@@ -30,7 +31,7 @@ public final class LayerNormF32 extends Launcher<LayerNormF32.Params> {
 
         @Override
         public Dim3 block() {
-            return Dim3.of(32 * ROWS_PER_BLOCK);
+            return Dim3.of(LANES_PER_ROW * ROWS_PER_BLOCK);
         }
 
         @Override
