@@ -93,7 +93,7 @@ public final class Model {
         return openSession(SessionOptions.DEFAULTS);
     }
 
-    /** Opens a session; close it when done. Fails for {@link io.qvit.backend.Device#CUDA} in this build. */
+    /** Opens a session; close it when done. Fails for {@link io.qvit.backend.Device#CUDA} on a machine without a GPU. */
     public Session openSession(SessionOptions options) {
         return Session.open(this, options);
     }

@@ -48,12 +48,12 @@ public final class Session implements AutoCloseable {
         return model;
     }
 
-    /** The device it runs on: {@link Device#CPU} in this build, also when {@link Device#AUTO} was asked for. */
+    /** The device it runs on: {@link Device#AUTO} resolved to CUDA or the CPU. */
     public Device device() {
         return options.device().resolved();
     }
 
-    /** Why the device differs from the one asked for (AUTO without a CUDA backend), if it does. */
+    /** Why the device differs from the one asked for (AUTO without a GPU), if it does. */
     public Optional<String> notice() {
         return Optional.ofNullable(options.device().fallbackNotice());
     }

@@ -4,8 +4,9 @@ import io.qvit.QvitException;
 import io.qvit.backend.Device;
 
 /**
- * How a {@link Session} runs: the device ({@link Device#AUTO} by default: the CPU in this build,
- * which has no CUDA backend; {@link Device#CUDA} fails when the session opens), the CPU threads
+ * How a {@link Session} runs: the device ({@link Device#AUTO} by default: the GPU where JCuda finds
+ * one, else the CPU; {@link Device#CUDA} without a GPU fails when the session opens; {@link Device#EMU}
+ * runs the GPU kernels on the PTX emulator), the CPU threads
  * (default: all cores), images per forward pass and image-decoding threads for
  * {@link Session#run(java.util.List)}. Immutable; built with {@link #builder()}.
  */
