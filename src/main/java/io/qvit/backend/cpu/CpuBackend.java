@@ -4,6 +4,7 @@ import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
 import io.qvit.backend.ElementType;
+import io.qvit.backend.HostArrays;
 import io.qvit.backend.QuantizedRows;
 import io.qvit.backend.QuantizedWeights;
 import io.qvit.backend.RowQuantization;
@@ -82,14 +83,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor fromHost(float[] data, int... shape) {
-        long n = 1;
-        for (int d : shape) {
-            if (d < 0) throw new QvitException("negative dimension in shape " + Arrays.toString(shape));
-            n *= d;
-        }
-        if (n != data.length) {
-            throw new QvitException("shape " + Arrays.toString(shape) + " needs " + n + " floats, the array has " + data.length);
-        }
+        HostArrays.requireShape(data.length, shape);
         checkOpen();
         return new CpuTensor(data.clone(), shape);
     }

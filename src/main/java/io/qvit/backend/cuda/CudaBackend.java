@@ -4,6 +4,7 @@ import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
 import io.qvit.backend.ElementType;
+import io.qvit.backend.HostArrays;
 import io.qvit.backend.QuantizedRows;
 import io.qvit.backend.QuantizedWeights;
 import io.qvit.backend.RowQuantization;
@@ -93,12 +94,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor fromHost(float[] data, int... shape) {
-        long n = 1;
-        for (int d : shape) {
-            if (d < 0) throw new QvitException("negative dimension in shape " + Arrays.toString(shape));
-            n *= d;
-        }
-        if (n != data.length) throw new QvitException("shape " + Arrays.toString(shape) + " needs " + n + " floats, the array has " + data.length);
+        HostArrays.requireShape(data.length, shape);
         CudaTensor t = allocate(ElementType.F32, shape);
         ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data);

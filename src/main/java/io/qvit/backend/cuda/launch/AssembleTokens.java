@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code assemble_tokens_kernel1}: prefix tokens, patches and position embedding to {@code [B*T, D]}; see cuda-kernels/assemble_tokens.cu. */
@@ -12,7 +11,7 @@ public final class AssembleTokens extends Launcher<AssembleTokens.Params> {
 
     /** prefix: {@code [nprefix, D]} (0 when nprefix is 0); pos: {@code [P + nprefix, D]} when posCoversPrefix, else {@code [P, D]}. */
     public record Params(long patches, long prefix, long pos, long out, int batch, int patchCount, int nprefix, int dim,
-                         boolean posCoversPrefix) implements Config {
+                         boolean posCoversPrefix) implements Elementwise {
         public Params {
             Grid.positive("assemble_tokens", batch, patchCount, dim);
             if (nprefix < 0 || nprefix > 2) throw new IllegalArgumentException("assemble_tokens: " + nprefix + " prefix tokens; timm's ViTs have 0 to 2");
@@ -24,13 +23,8 @@ public final class AssembleTokens extends Launcher<AssembleTokens.Params> {
         }
 
         @Override
-        public Dim3 grid() {
-            return Grid.strided((long) batch * (patchCount + nprefix) * dim);
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        public long elements() {
+            return (long) batch * (patchCount + nprefix) * dim;
         }
 
         @Override

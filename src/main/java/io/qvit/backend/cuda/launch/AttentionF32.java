@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /**
@@ -10,8 +9,8 @@ import io.qvit.backend.cuda.driver.KernelArgs;
  * memory; see cuda-kernels/attention_f32.cu.
  */
 public final class AttentionF32 extends Launcher<AttentionF32.Params> {
-    /** The kernel's ATT_ROWS (query rows per block, one warp each) and ATT_MAX_HD. */
-    static final int ROWS = 4, MAX_HEAD_DIM = 128;
+    /** The kernel's ATT_MAX_HD; its ATT_ROWS is {@link QueryTiles#ROWS}. */
+    static final int MAX_HEAD_DIM = 128;
     /** Without the opt-in attribute a block gets 48 KiB of shared memory. */
     static final int SHARED_LIMIT = 48 * 1024;
 
@@ -19,7 +18,7 @@ public final class AttentionF32 extends Launcher<AttentionF32.Params> {
         super(modules, "attention_f32", "attention_f32_kernel1");
     }
 
-    public record Params(long qkv, long out, int batch, int tokens, int heads, int headDim, float scale) implements Config {
+    public record Params(long qkv, long out, int batch, int tokens, int heads, int headDim, float scale) implements QueryTiles {
         public Params {
             Grid.positive("attention_f32", batch, tokens, heads, headDim);
             Grid.address("attention_f32 qkv", qkv);
@@ -30,20 +29,6 @@ public final class AttentionF32 extends Launcher<AttentionF32.Params> {
             if ((long) batch * heads * Grid.ceilDiv(tokens, ROWS) > Integer.MAX_VALUE) throw new IllegalArgumentException("attention_f32: grid too large; use a smaller batch");
         }
 
-        @Override
-        public Dim3 grid() {
-            return Dim3.of(batch * heads * Grid.ceilDiv(tokens, ROWS));
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(32 * ROWS);
-        }
-
-        @Override
-        public int sharedBytes() {
-            return 4 * ROWS * tokens;
-        }
 
         @Override
         public KernelArgs args() {

@@ -1,13 +1,12 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code attention_int_kernel1}: the quantized attention core on Q, K, V codes; see cuda-kernels/attention_int.cu. */
 public final class AttentionInt extends Launcher<AttentionInt.Params> {
-    /** The kernel's AI_ROWS (query rows per block) and AI_MAX_HD. */
-    static final int ROWS = 4, MAX_HEAD_DIM = 128;
+    /** The kernel's AI_MAX_HD; its AI_ROWS is {@link QueryTiles#ROWS}. */
+    static final int MAX_HEAD_DIM = 128;
     static final int SHARED_LIMIT = 48 * 1024;
 
     public AttentionInt(PtxModules modules) {
@@ -16,7 +15,7 @@ public final class AttentionInt extends Launcher<AttentionInt.Params> {
 
     /** Codes one byte each, rows (image, token, head) of headDim; sq/zq, sk/zk per row; sv, zv for all of V. */
     public record Params(long q, long sq, long zq, long k, long sk, long zk, long v, float sv, int zv, long out,
-                         int batch, int tokens, int heads, int headDim, float scale, int probBits, boolean sqrt2Base) implements Config {
+                         int batch, int tokens, int heads, int headDim, float scale, int probBits, boolean sqrt2Base) implements QueryTiles {
         public Params {
             Grid.positive("attention_int", batch, tokens, heads, headDim);
             for (long a : new long[] {q, sq, zq, k, sk, zk, v, out}) Grid.address("attention_int operand", a);
@@ -27,20 +26,6 @@ public final class AttentionInt extends Launcher<AttentionInt.Params> {
             Grid.checkIndexable("attention_int", (long) batch * tokens * heads * headDim);
         }
 
-        @Override
-        public Dim3 grid() {
-            return Dim3.of(batch * heads * Grid.ceilDiv(tokens, ROWS));
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(32 * ROWS);
-        }
-
-        @Override
-        public int sharedBytes() {
-            return 4 * ROWS * tokens;
-        }
 
         @Override
         public KernelArgs args() {

@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code gelu_kernel1}: exact GELU in place; see cuda-kernels/gelu.cu. */
@@ -10,20 +9,15 @@ public final class Gelu extends Launcher<Gelu.Params> {
         super(modules, "gelu", "gelu_kernel1");
     }
 
-    public record Params(long x, long n) implements Config {
+    public record Params(long x, long n) implements Elementwise {
         public Params {
             Grid.address("gelu x", x);
             Grid.checkIndexable("gelu", n);
         }
 
         @Override
-        public Dim3 grid() {
-            return Grid.strided(n);
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        public long elements() {
+            return n;
         }
 
         @Override

@@ -22,12 +22,12 @@ public final class GemmF32 extends Launcher<GemmF32.Params> {
             Grid.address("gemm_f32 y", y);
             if (k % 4 != 0) throw new IllegalArgumentException("gemm_f32: K = " + k + " must be a multiple of 4 (float4 loads)");
             if ((long) m * Math.max(n, k) > Integer.MAX_VALUE) throw new IllegalArgumentException("gemm_f32: " + m + " rows are too many; use a smaller batch");
-            if (Grid.ceilDiv(m, TILE_M) > 65535) throw new IllegalArgumentException("gemm_f32: M = " + m + " needs more than 65535 row tiles; use a smaller batch");
+            Grid.tiles("gemm_f32", m, n, TILE_M, TILE_N);
         }
 
         @Override
         public Dim3 grid() {
-            return new Dim3(Grid.ceilDiv(n, TILE_N), Grid.ceilDiv(m, TILE_M), 1);
+            return Grid.tiles("gemm_f32", m, n, TILE_M, TILE_N);
         }
 
         @Override

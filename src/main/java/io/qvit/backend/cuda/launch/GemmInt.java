@@ -45,13 +45,13 @@ public final class GemmInt extends Launcher<GemmInt.Params> {
             // |acc| <= K * qmax_a * 2^wbits bounds the exact sum: it must fit int32 (IntGemm checks the same)
             if ((long) k * ((1 << activationBits) - 1) * (1 << weightBits) > Integer.MAX_VALUE)
                 throw new IllegalArgumentException("gemm_int: K = " + k + " could overflow int32 at these widths");
-            if (Grid.ceilDiv(m, TILE_M) > 65535) throw new IllegalArgumentException("gemm_int: M = " + m + " needs more than 65535 row tiles; use a smaller batch");
+            Grid.tiles("gemm_int", m, n, TILE_M, TILE_N);
             if ((long) m * Math.max(n, k) > Integer.MAX_VALUE) throw new IllegalArgumentException("gemm_int: " + m + " rows are too many; use a smaller batch");
         }
 
         @Override
         public Dim3 grid() {
-            return new Dim3(Grid.ceilDiv(n, TILE_N), Grid.ceilDiv(m, TILE_M), 1);
+            return Grid.tiles("gemm_int", m, n, TILE_M, TILE_N);
         }
 
         @Override

@@ -25,6 +25,12 @@ final class Grid {
             throw new IllegalArgumentException(what + ": " + total + " elements; the kernel indexes with 32 bits (1 .. 2^31-1); use a smaller batch");
     }
 
+    /** The grid of a GEMM with tiles of {@code tileM x tileN} outputs: columns of tiles in x, rows in y (at most 65535). */
+    static Dim3 tiles(String kernel, int m, int n, int tileM, int tileN) {
+        if (ceilDiv(m, tileM) > 65535) throw new IllegalArgumentException(kernel + ": M = " + m + " needs more than 65535 row tiles; use a smaller batch");
+        return new Dim3(ceilDiv(n, tileN), ceilDiv(m, tileM), 1);
+    }
+
     static void positive(String what, int... values) {
         for (int v : values) if (v <= 0) throw new IllegalArgumentException(what + ": sizes must be positive, got " + java.util.Arrays.toString(values));
     }

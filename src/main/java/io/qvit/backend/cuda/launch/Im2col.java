@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code im2col_kernel1}: images {@code [B,C,H,W]} to patch rows {@code [B*(H/p)*(W/p), C*p*p]}; see cuda-kernels/im2col.cu. */
@@ -10,7 +9,7 @@ public final class Im2col extends Launcher<Im2col.Params> {
         super(modules, "im2col", "im2col_kernel1");
     }
 
-    public record Params(long images, long rows, int batch, int channels, int height, int width, int patch) implements Config {
+    public record Params(long images, long rows, int batch, int channels, int height, int width, int patch) implements Elementwise {
         public Params {
             Grid.positive("im2col", batch, channels, height, width, patch);
             Grid.address("im2col images", images);
@@ -21,13 +20,8 @@ public final class Im2col extends Launcher<Im2col.Params> {
         }
 
         @Override
-        public Dim3 grid() {
-            return Grid.strided((long) batch * channels * height * width);
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        public long elements() {
+            return (long) batch * channels * height * width;
         }
 
         @Override

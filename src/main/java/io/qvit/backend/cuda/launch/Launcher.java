@@ -25,6 +25,47 @@ public abstract class Launcher<P extends Launcher.Config> {
         KernelArgs args();
     }
 
+    /** A grid-stride kernel over {@link #elements()}: enough 256-thread blocks to cover them, at most {@link Grid#MAX_STRIDE_BLOCKS}. */
+    public interface Elementwise extends Config {
+        long elements();
+
+        @Override
+        default Dim3 grid() {
+            return Grid.strided(elements());
+        }
+
+        @Override
+        default Dim3 block() {
+            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        }
+    }
+
+    /** An attention kernel with one warp per query row and {@link #ROWS} rows per block, their scores in shared memory. */
+    public interface QueryTiles extends Config {
+        int ROWS = 4;
+
+        int batch();
+
+        int tokens();
+
+        int heads();
+
+        @Override
+        default Dim3 grid() {
+            return Dim3.of(batch() * heads() * Grid.ceilDiv(tokens(), ROWS));
+        }
+
+        @Override
+        default Dim3 block() {
+            return Dim3.of(32 * ROWS);
+        }
+
+        @Override
+        default int sharedBytes() {
+            return 4 * ROWS * tokens();
+        }
+    }
+
     private final CudaDriver driver;
     private final CudaDriver.Kernel kernel;
 

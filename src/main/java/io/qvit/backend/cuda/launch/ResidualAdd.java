@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code residual_add_kernel1}: {@code x += gamma * y} (gamma 0: {@code x += y}); see cuda-kernels/residual_add.cu. */
@@ -10,7 +9,7 @@ public final class ResidualAdd extends Launcher<ResidualAdd.Params> {
         super(modules, "residual_add", "residual_add_kernel1");
     }
 
-    public record Params(long x, long y, long gamma, long n, int dim) implements Config {
+    public record Params(long x, long y, long gamma, long n, int dim) implements Elementwise {
         public Params {
             Grid.address("residual_add x", x);
             Grid.address("residual_add y", y);
@@ -20,13 +19,8 @@ public final class ResidualAdd extends Launcher<ResidualAdd.Params> {
         }
 
         @Override
-        public Dim3 grid() {
-            return Grid.strided(n);
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        public long elements() {
+            return n;
         }
 
         @Override

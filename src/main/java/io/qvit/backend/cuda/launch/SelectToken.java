@@ -1,7 +1,6 @@
 package io.qvit.backend.cuda.launch;
 
 import io.qvit.backend.cuda.PtxModules;
-import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
 /** {@code select_token_kernel1}: token {@code index} of each image, {@code [B*T, D] -> [B, D]}; see cuda-kernels/select_token.cu. */
@@ -10,7 +9,7 @@ public final class SelectToken extends Launcher<SelectToken.Params> {
         super(modules, "select_token", "select_token_kernel1");
     }
 
-    public record Params(long x, long out, int batch, int tokens, int dim, int index) implements Config {
+    public record Params(long x, long out, int batch, int tokens, int dim, int index) implements Elementwise {
         public Params {
             Grid.positive("select_token", batch, tokens, dim);
             Grid.address("select_token x", x);
@@ -20,13 +19,8 @@ public final class SelectToken extends Launcher<SelectToken.Params> {
         }
 
         @Override
-        public Dim3 grid() {
-            return Grid.strided((long) batch * dim);
-        }
-
-        @Override
-        public Dim3 block() {
-            return Dim3.of(Grid.ELEMENTWISE_THREADS);
+        public long elements() {
+            return (long) batch * dim;
         }
 
         @Override
