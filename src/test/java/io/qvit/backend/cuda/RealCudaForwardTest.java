@@ -29,12 +29,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * ViT-Tiny (the real AugReg weights) on the CUDA backend's kernels, executed by the PTX emulator,
  * against the CPU backend on real ImageNet images: the golden tench logits within 1e-3 of PyTorch's;
- * fp32 on 8 images with the CPU's top-1 and logits within 1e-4 of the largest; converted w8a8 and
- * w4a4 models (calibrated on the CPU on the first 32 images) on 16 others, every op bit-identical.
- * Skipped without ../shared/data. Slow: minutes of emulated kernels.
+ * fp32 with the CPU's top-1 and logits within 1e-4 of the largest; converted w8a8 and w4a4 models
+ * (calibrated on the CPU on the first 32 images), every op bit-identical. Skipped without
+ * ../shared/data. The emulator runs ViT-Tiny at about a minute of one core per image, so CI takes
+ * {@code qvit.emu.images} images per case (default 2); {@code -Dqvit.emu.images=16} is the full check.
  */
 class RealCudaForwardTest {
     private static final String WEIGHTS = "models/vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors";
+    private static final int IMAGES = Integer.getInteger("qvit.emu.images", 2);
 
     @Test
     void goldenTench() {
@@ -49,9 +51,9 @@ class RealCudaForwardTest {
     }
 
     @Test
-    void fp32OnEightImages() {
+    void fp32() {
         LoadedModel m = ModelLoader.load(SharedData.require(WEIGHTS).toString(), ModelLoader.Hints.NONE);
-        List<Sample> images = Datasets.fromArguments(List.of(SharedData.require("imagenet-samples/labels.csv").toString())).subList(32, 40);
+        List<Sample> images = Datasets.fromArguments(List.of(SharedData.require("imagenet-samples/labels.csv").toString())).subList(32, 32 + IMAGES);
         List<float[]> cpu, emu;
         try (Backend b = Device.CPU.open(2); Classifier c = new Classifier(m, b)) {
             cpu = logits(c, images);
@@ -67,22 +69,23 @@ class RealCudaForwardTest {
             for (float v : a) max = Math.max(max, Math.abs(v));
             for (int j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]) / max);
         }
-        System.out.printf("ViT-Tiny fp32 on the emulator: largest logit difference %.3g of the largest logit%n", worst);
+        System.out.printf("ViT-Tiny fp32 on the emulator, %d images: largest logit difference %.3g of the largest logit%n", images.size(), worst);
         assertTrue(worst <= 1e-4, "largest relative logit difference " + worst);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"w8a8", "w4a4"})
-    void integerBitIdenticalOnSixteenImages(String preset) {
+    void integerBitIdentical(String preset) {
         LoadedModel m = ModelLoader.load(SharedData.require(WEIGHTS).toString(), ModelLoader.Hints.NONE);
         List<Sample> all = Datasets.fromArguments(List.of(SharedData.require("imagenet-samples/labels.csv").toString()));
-        List<Sample> images = all.subList(40, 56);
+        List<Sample> images = all.subList(32, 32 + IMAGES);
         QuantizedModel packed;
         try (Backend b = Device.CPU.open(2)) {
             packed = QuantizedModel.pack(Calibrator.calibrate(m, QuantConfig.preset(preset), all.subList(0, Calibrator.DEFAULT_IMAGES), b));
         }
         try (Lockstep b = new Lockstep(Device.CPU.open(2), Device.EMU.open(2)); Classifier c = QuantizedVit.classifier(m.definition(), packed, b)) {
             logits(c, images);
+            System.out.printf("ViT-Tiny %s on the emulator, %d images: %d ops departed from the CPU's%n", preset, images.size(), b.departures().size());
             assertEquals(List.of(), b.departures(), "ops whose CUDA outputs differ from the CPU's");
         }
     }
