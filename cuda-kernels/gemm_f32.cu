@@ -1,18 +1,15 @@
-// gemm_f32: y[M,N] = x[M,K] . w[N,K]^T (+ bias[N]) (then exact GELU), fp32 throughout.
-// The CPU twin is CpuBackend.linear (and geluInPlace for the fused epilogue).
+// gemm_f32: y[M,N] = x[M,K] . w[N,K]^T (+ bias[N]), fp32 throughout. The CPU twin is CpuBackend.linear.
 //
 // version 1 (kept): 64x64 output tile per 256-thread block, K in steps of 16 staged in shared memory
 // with float4 loads (the launcher requires K % 4 == 0, true of every ViT width), each thread
 // accumulating a 4x4 micro-tile. Rows past M and columns past N are masked, so any M and N work.
-#include "qvit_common.cuh"
-
 #define TILE_M 64
 #define TILE_N 64
 #define TILE_K 16
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_f32_kernel1(const float* __restrict__ x, const float* __restrict__ w, const float* __restrict__ bias,
-                 float* __restrict__ y, int M, int N, int K, int gelu) {
+                 float* __restrict__ y, int M, int N, int K) {
     // stored k-major so the inner loop reads 4 consecutive rows / columns with one float4
     __shared__ __align__(16) float xs[TILE_K][TILE_M];
     __shared__ __align__(16) float ws[TILE_K][TILE_N];
@@ -49,8 +46,7 @@ gemm_f32_kernel1(const float* __restrict__ x, const float* __restrict__ w, const
         for (int j = 0; j < 4; j++) {
             int c = col0 + tx * 4 + j;
             if (c >= N) continue;
-            float v = acc[i][j] + (bias ? bias[c] : 0.f);
-            y[(size_t)r * N + c] = gelu ? gelu_erf(v) : v;
+            y[(size_t)r * N + c] = acc[i][j] + (bias ? bias[c] : 0.f);
         }
     }
 }

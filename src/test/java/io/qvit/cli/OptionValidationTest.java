@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * table complete when a command gains an option.
  */
 class OptionValidationTest {
+    private static final boolean NO_GPU = io.qvit.backend.cuda.jcuda.JCudaProbe.unavailableReason() != null;
     /** Options without a value: nothing to get wrong. */
     private static final Set<String> FLAGS = Set.of("help", "quiet");
 
@@ -71,7 +72,8 @@ class OptionValidationTest {
         add(c, "predict", "out", predict, noFolder, tmp.toString());
         add(c, "predict", "batch", predict, "0", "-3", "many", "99999");
         add(c, "predict", "threads", predict, "0", "x", "100000");
-        add(c, "predict", "device", predict, "tpu", "cuda", "cuda:0", "");
+        add(c, "predict", "device", predict, "tpu", "cuda:1", "");
+        if (NO_GPU) add(c, "predict", "device", predict, "cuda", "cuda:0"); // a bad value only where JCuda finds no GPU
         add(c, "predict", "arch", predict, "vit_nope_patch16_224");
         add(c, "predict", "config", predict, noFile);
         add(c, "predict", "preset", predict, "w3a3", "W8A8x");
@@ -102,7 +104,7 @@ class OptionValidationTest {
         add(c, "bench", "repeats", List.of("--arch", "vit_tiny_patch16_224"), "0", "x");
         add(c, "bench", "precisions", bench, "w3a3", "fp32,", "fp32,,w8a8");
         add(c, "bench", "calib-count", bench, "0", "x");
-        add(c, "bench", "device", bench, "tpu", "cuda");
+        add(c, "bench", "device", bench, NO_GPU ? new String[] {"tpu", "cuda"} : new String[] {"tpu"});
         add(c, "bench", "threads", bench, "0", "x");
 
         add(c, "metrics", "id", List.of("--ood", aFile), noFile, tmp.toString(), model);
@@ -123,7 +125,7 @@ class OptionValidationTest {
         add(c, "study", "out", study, aFile, tmp.resolve("no").resolve("deeper").toString());
         add(c, "study", "batch", study, "0", "x");
         add(c, "study", "limit", study, "0", "x");
-        add(c, "study", "device", study, "tpu", "cuda");
+        add(c, "study", "device", study, NO_GPU ? new String[] {"tpu", "cuda"} : new String[] {"tpu"});
         add(c, "study", "threads", study, "0", "x");
 
         // the demo's generated sets: every value is checked before an image is generated
@@ -141,7 +143,7 @@ class OptionValidationTest {
         add(c, "demo", "limit", demo, "0", "x");
         add(c, "demo", "calib-count", demo, "0", "x");
         add(c, "demo", "calib-seed", demo, "x");
-        add(c, "demo", "device", demo, "tpu", "cuda");
+        add(c, "demo", "device", demo, NO_GPU ? new String[] {"tpu", "cuda"} : new String[] {"tpu"});
         add(c, "demo", "threads", demo, "0", "x");
         add(c, "demo", "calib", demo, tmp.toString()); // the demo generates its own
         add(c, "demo", "fit", demo, tmp.toString());

@@ -215,7 +215,7 @@ public final class CudaBackend implements Backend {
         if (w.rank() != 2 || w.last() != k)
             throw new QvitException("linear: input " + Arrays.toString(in.shape()) + " does not match weight " + Arrays.toString(w.shape()));
         CudaTensor out = allocate(ElementType.F32, m, n);
-        gemm().launch(new GemmF32.Params(in.address(), w.address(), bias == null ? 0 : vector(bias, n, "bias"), out.address(), m, n, k, false));
+        gemm().launch(new GemmF32.Params(in.address(), w.address(), bias == null ? 0 : vector(bias, n, "bias"), out.address(), m, n, k));
         return out;
     }
 

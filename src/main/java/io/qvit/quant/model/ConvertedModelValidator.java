@@ -16,6 +16,7 @@ import io.qvit.model.weights.StoredTensor;
 import io.qvit.model.weights.WeightTensor;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantFormat;
+import io.qvit.quant.QuantRules;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import java.util.Set;
  * (format, a strictly typed definition and bit widths, each number in its range), then every tensor's
  * presence, dtype and shape against the architecture (so the depth and every width must agree with
  * what is stored, and no tensor may be unknown), then the values (codes inside their bits' range,
- * scales finite and positive, zero points whole and inside their code range, divisors finite and
+ * scales finite and at least {@link QuantRules#MIN_SCALE}, zero points whole and inside their code range, divisors finite and
  * positive, rotations of the layer's width, float parameters finite).
  */
 final class ConvertedModelValidator {
@@ -182,7 +183,8 @@ final class ConvertedModelValidator {
         float[] v = t.toFloats();
         if (name.endsWith(".scale")) {
             for (int i = 0; i < v.length; i++)
-                if (!(v[i] > 0 && Float.isFinite(v[i]))) throw value(name, i, v[i], "a scale, finite and > 0");
+                if (!(v[i] >= QuantRules.MIN_SCALE && Float.isFinite(v[i])))
+                    throw value(name, i, v[i], "a scale, finite and at least 2^-23 (the smallest any quantization rule makes)");
         } else if (name.endsWith(".zero_point")) {
             // weights: symmetric codes, zero point 0; activations: unsigned codes, a zero point among them
             boolean activation = name.startsWith("act.");

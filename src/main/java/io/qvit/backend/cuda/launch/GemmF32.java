@@ -4,7 +4,7 @@ import io.qvit.backend.cuda.PtxModules;
 import io.qvit.backend.cuda.driver.Dim3;
 import io.qvit.backend.cuda.driver.KernelArgs;
 
-/** {@code gemm_f32_kernel1}: {@code y[M,N] = x[M,K] w[N,K]^T (+ bias) (then GELU)}; see cuda-kernels/gemm_f32.cu. */
+/** {@code gemm_f32_kernel1}: {@code y[M,N] = x[M,K] w[N,K]^T (+ bias)}; see cuda-kernels/gemm_f32.cu. */
 public final class GemmF32 extends Launcher<GemmF32.Params> {
     /** The kernel's TILE_M, TILE_N and threads per block. */
     static final int TILE_M = 64, TILE_N = 64, THREADS = 256;
@@ -14,7 +14,7 @@ public final class GemmF32 extends Launcher<GemmF32.Params> {
     }
 
     /** bias 0 for none. */
-    public record Params(long x, long w, long bias, long y, int m, int n, int k, boolean gelu) implements Config {
+    public record Params(long x, long w, long bias, long y, int m, int n, int k) implements Config {
         public Params {
             Grid.positive("gemm_f32", m, n, k);
             Grid.address("gemm_f32 x", x);
@@ -37,7 +37,7 @@ public final class GemmF32 extends Launcher<GemmF32.Params> {
 
         @Override
         public KernelArgs args() {
-            return new KernelArgs().pointer(x).pointer(w).pointer(bias).pointer(y).i32(m).i32(n).i32(k).i32(gelu ? 1 : 0);
+            return new KernelArgs().pointer(x).pointer(w).pointer(bias).pointer(y).i32(m).i32(n).i32(k);
         }
     }
 }
