@@ -11,6 +11,7 @@
 //
 // version 1 (kept): one warp per query row, 4 per block; the row's T scores in dynamic shared memory.
 #include <stdint.h>
+#include "qvit_common.cuh"
 
 #define AI_ROWS 4
 #define AI_MAX_HD 128
@@ -68,7 +69,7 @@ attention_int_kernel1(const uint8_t* __restrict__ q, const float* __restrict__ s
         s[j] = sc;
         m = fmaxf(m, sc);
     }
-    for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
+    m = warp_max(m);
     for (int j = lane; j < T; j += 32) s[j] = (float)exp((double)__fsub_rn(s[j], m));
     __syncwarp();
     __shared__ float inv_of[AI_ROWS];
@@ -84,7 +85,7 @@ attention_int_kernel1(const uint8_t* __restrict__ q, const float* __restrict__ s
         s[j] = __fmul_rn(s[j], inv);
         pmax = fmaxf(pmax, s[j]);
     }
-    for (int o = 16; o > 0; o >>= 1) pmax = fmaxf(pmax, __shfl_xor_sync(0xffffffffu, pmax, o));
+    pmax = warp_max(pmax);
     int qmax = (1 << prob_bits) - 1;
     for (int j = lane; j < T; j += 32) s[j] = log2_fake_quant(s[j], pmax, sqrt2, qmax);
     __syncwarp();

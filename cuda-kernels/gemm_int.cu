@@ -16,7 +16,7 @@
 // Shared rows are 48 bytes apart so the fragment loads of a warp hit 32 distinct banks. K % 32 == 0
 // (every ViT width); M and N are ragged (masked).
 #include <stdint.h>
-#include "qvit_common.cuh"
+#include "gelu_exact.cuh"
 
 #define GI_BM 64
 #define GI_BN 64

@@ -7,8 +7,6 @@
 // version 2 (kept): four lanes per row, one per partial sum, so each sum is taken in the CPU's order;
 // eight rows per warp. (Version 1 summed a row across a warp's 32 lanes in fp32: within 1e-5, but its
 // last-bit differences moved the per-row quantization scales of the layers after it.)
-#include "qvit_common.cuh"
-
 extern "C" __global__ void layernorm_kernel2(const float* __restrict__ x, const float* __restrict__ gamma,
                                              const float* __restrict__ beta, float* __restrict__ out,
                                              int M, int D, float eps) {

@@ -12,15 +12,13 @@
 //
 // version 1 (kept): one block per row, the row staged in dynamic shared memory (4K bytes).
 #include <stdint.h>
+#include "qvit_common.cuh"
 
 #define QR_THREADS 256
 #define QR_MIN_SCALE 1.1920929e-07f // 2^-23, QuantRules.MIN_SCALE
 
 __device__ __forceinline__ float block_reduce(float v, bool is_max, float* scratch) {
-    for (int o = 16; o > 0; o >>= 1) {
-        float u = __shfl_xor_sync(0xffffffffu, v, o);
-        v = is_max ? fmaxf(v, u) : fminf(v, u);
-    }
+    v = is_max ? warp_max(v) : warp_min(v);
     int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     if (lane == 0) scratch[warp] = v;
     __syncthreads();

@@ -9,6 +9,7 @@
 //
 // nvcc -O3 -arch=sm_90 -std=c++17 layernorm.cu -o layernorm && ./layernorm [version] [rows D]
 #include "common.cuh"
+#include "../qvit_common.cuh"
 #include "../layernorm.cu"
 
 // ---- CPU reference (LayerNorm.row): four interleaved double sums, fp32 normalisation
