@@ -3,6 +3,7 @@ package io.qvit.backend;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The operations the ViT graph ({@link io.qvit.model.VisionTransformer}) is written against, float
@@ -26,6 +27,9 @@ public interface Backend extends AutoCloseable {
 
     /** Copies host data into a new F32 tensor of the given shape. */
     Tensor fromHost(float[] data, int... shape);
+
+    /** Overwrites an F32 tensor's elements with as many host floats (a replayed forward's input). */
+    void copyFromHost(float[] data, Tensor dst);
 
     /** An F32 tensor's elements, row-major, as a new host array. */
     float[] toHost(Tensor t);
@@ -119,6 +123,16 @@ public interface Backend extends AutoCloseable {
      * </ol>
      */
     Tensor quantizedAttention(Tensor qkv, int batch, int tokens, int heads, AttentionQuantization quant);
+
+    /**
+     * Prepares {@code work}, ops on tensors that outlive it returning its outputs, to run again and
+     * again: a device backend records it once as a graph (CUDA graphs), so that each {@link Replay#run}
+     * is one launch instead of one per op; by default each run issues the ops again. The work must
+     * not read tensors back to the host, and what it reads must stay open until the replay is closed.
+     */
+    default Replay prepareReplay(Supplier<List<Tensor>> work) {
+        return new ReissuedWork(work);
+    }
 
     @Override
     void close();

@@ -2,7 +2,10 @@ package io.qvit.model;
 
 import io.qvit.QvitException;
 import io.qvit.backend.Backend;
+import io.qvit.backend.Replay;
 import io.qvit.backend.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -53,6 +56,63 @@ public final class VisionTransformer implements AutoCloseable {
      * Runs a batch of preprocessed images, {@code [batch, 3, S, S]} row-major (NCHW).
      */
     public Output forward(float[] images, int batch) {
+        checkImages(images, batch);
+        int s = cfg.imgSize();
+        try (Tensor in = backend.fromHost(images, batch, cfg.inChans(), s, s)) {
+            List<Tensor> heads = heads(in, batch);
+            try {
+                return output(batch, heads);
+            } finally {
+                for (Tensor t : heads) t.close();
+            }
+        }
+    }
+
+    /**
+     * The forward at a fixed batch size prepared once and replayed on every call: on a device
+     * backend one captured graph (CUDA graphs) instead of a launch per op. Same results as
+     * {@link #forward}. Close it before the model.
+     */
+    public Replayed replayed(int batch) {
+        if (batch <= 0) throw new IllegalArgumentException("batch must be positive, got " + batch);
+        return new Replayed(batch);
+    }
+
+    /** See {@link #replayed}; the graph is recorded at the first call, with its images. */
+    public final class Replayed implements AutoCloseable {
+        private final int batch;
+        private Tensor input;
+        private Replay replay;
+
+        private Replayed(int batch) {
+            this.batch = batch;
+        }
+
+        public Output forward(float[] images) {
+            checkImages(images, batch);
+            int s = cfg.imgSize();
+            if (input == null) input = backend.fromHost(images, batch, cfg.inChans(), s, s);
+            else backend.copyFromHost(images, input);
+            if (replay == null) replay = backend.prepareReplay(() -> heads(input, batch));
+            return output(batch, replay.run());
+        }
+
+        /** Whether the forward runs as one captured device graph; known after the first call. */
+        public boolean captured() {
+            return replay != null && replay.captured();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (replay != null) replay.close();
+            } finally {
+                if (input != null) input.close();
+            }
+        }
+    }
+
+    private void checkImages(float[] images, int batch) {
         int s = cfg.imgSize();
         long expected = (long) batch * cfg.inChans() * s * s;
         if (batch <= 0 || images.length != expected)
@@ -63,10 +123,16 @@ public final class VisionTransformer implements AutoCloseable {
                 if (!Float.isFinite(images[i]))
                     throw new QvitException("image " + (i / (expected / batch)) + " of the batch has a NaN or infinite value at element "
                             + (i % (expected / batch)) + "; the quantized model needs finite inputs");
+    }
+
+    /**
+     * The device part of the forward: for the class token (then the distillation token, when the
+     * model has one) its features after the final norm, and its logits when the model has a head.
+     */
+    private List<Tensor> heads(Tensor in, int batch) {
         int t = cfg.numTokens();
         Tensor x;
-        try (Tensor in = backend.fromHost(images, batch, cfg.inChans(), s, s);
-             Tensor patches = layers.patch().embed(in)) {
+        try (Tensor patches = layers.patch().embed(in)) {
             x = backend.assembleTokens(patches, batch, params.prefix, params.pos, !cfg.noEmbedClass());
         }
         try (Tensor tokens = x) {
@@ -83,29 +149,38 @@ public final class VisionTransformer implements AutoCloseable {
                     l.fc2().addTo(tokens, f, p.ls2());
                 }
             }
+            List<Tensor> out = new ArrayList<>();
             try (Tensor n = backend.layerNorm(tokens, params.normW, params.normB, cfg.normEps())) {
-                float[][] cls = head(n, batch, 0, layers.head());
-                float[] features = cls[0], logits = cls[1];
-                if (cfg.distilled()) {
-                    // timm's VisionTransformerDistilled at inference: the average of both heads and of both tokens
-                    float[][] dist = head(n, batch, 1, layers.headDist());
-                    VitParameters.average(features, dist[0]);
-                    VitParameters.average(logits, dist[1]);
-                }
-                return new Output(batch, logits, features);
+                head(n, batch, 0, layers.head(), out);
+                // timm's VisionTransformerDistilled: the distillation token through its own head
+                if (cfg.distilled()) head(n, batch, 1, layers.headDist(), out);
+            } catch (RuntimeException e) {
+                for (Tensor o : out) o.close();
+                throw e;
             }
+            return out;
         }
     }
 
-    /** Token {@code index} of each image, and it through the head (itself again when there is none). */
-    private float[][] head(Tensor normed, int batch, int index, LinearLayer head) {
-        try (Tensor tok = backend.selectToken(normed, batch, cfg.numTokens(), index)) {
-            float[] features = backend.toHost(tok);
-            if (head == null) return new float[][] {features, features.clone()};
-            try (Tensor out = head.apply(tok, false)) {
-                return new float[][] {features, backend.toHost(out)};
-            }
+    /** Token {@code index} of each image, and it through the head when there is one. */
+    private void head(Tensor normed, int batch, int index, LinearLayer head, List<Tensor> out) {
+        Tensor tok = backend.selectToken(normed, batch, cfg.numTokens(), index);
+        out.add(tok);
+        if (head != null) out.add(head.apply(tok, false));
+    }
+
+    /** Features and logits on the host from {@link #heads}' tensors; a distilled model averages both heads and both tokens, as timm at inference. */
+    private Output output(int batch, List<Tensor> heads) {
+        int i = 0;
+        float[] features = backend.toHost(heads.get(i++));
+        float[] logits = layers.head() == null ? features.clone() : backend.toHost(heads.get(i++));
+        if (cfg.distilled()) {
+            float[] distFeatures = backend.toHost(heads.get(i++));
+            float[] distLogits = layers.headDist() == null ? distFeatures.clone() : backend.toHost(heads.get(i));
+            VitParameters.average(features, distFeatures);
+            VitParameters.average(logits, distLogits);
         }
+        return new Output(batch, logits, features);
     }
 
     @Override

@@ -89,6 +89,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void copyFromHost(float[] data, Tensor dst) {
+        CpuTensor t = cpu(dst, "destination");
+        if (t.type() != ElementType.F32 || t.numel() != data.length)
+            throw new QvitException("copyFromHost: " + data.length + " floats do not fit " + t);
+        t.overwrite(data);
+    }
+
+    @Override
     public float[] toHost(Tensor t) {
         return cpu(t, "tensor").data().clone();
     }

@@ -60,6 +60,12 @@ final class CpuTensor implements Tensor {
         return d;
     }
 
+    /** Overwrites the F32 elements; weight panels made from the old ones are dropped. */
+    synchronized void overwrite(float[] src) {
+        System.arraycopy(src, 0, data(), 0, src.length);
+        panels = null;
+    }
+
     void checkOpen() {
         live();
     }

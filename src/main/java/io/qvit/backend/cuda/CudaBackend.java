@@ -7,6 +7,7 @@ import io.qvit.backend.ElementType;
 import io.qvit.backend.HostArrays;
 import io.qvit.backend.QuantizedRows;
 import io.qvit.backend.QuantizedWeights;
+import io.qvit.backend.Replay;
 import io.qvit.backend.RowQuantization;
 import io.qvit.backend.Tensor;
 import io.qvit.backend.cuda.driver.CudaDriver;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The backend contract on a CUDA device: every op one launch of a kept kernel (two for the patch
@@ -96,10 +98,17 @@ public final class CudaBackend implements Backend {
     public Tensor fromHost(float[] data, int... shape) {
         HostArrays.requireShape(data.length, shape);
         CudaTensor t = allocate(ElementType.F32, shape);
+        copyFromHost(data, t);
+        return t;
+    }
+
+    @Override
+    public void copyFromHost(float[] data, Tensor dst) {
+        CudaTensor t = f32(dst, "destination");
+        if (t.numel() != data.length) throw new QvitException("copyFromHost: " + data.length + " floats do not fit " + t);
         ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data);
         if (data.length > 0) driver.copyToDevice(t.address(), b);
-        return t;
     }
 
     @Override
@@ -176,25 +185,13 @@ public final class CudaBackend implements Backend {
         CudaTensor e = f32(pos, "position embedding");
         int posRows = perImage + (posCoversPrefix ? prefix.size() : 0);
         if (e.numel() != (long) posRows * d) throw new QvitException("position embedding " + Arrays.toString(e.shape()) + " should be [1," + posRows + "," + d + "]");
+        long[] tokens = new long[2];
+        for (int i = 0; i < prefix.size() && i < 2; i++) tokens[i] = vector(prefix.get(i), d, "prefix token " + i);
         CudaTensor out = allocate(ElementType.F32, batch * (perImage + prefix.size()), d);
-        try (CudaTensor tokens = prefixTokens(prefix, d)) {
-            if (assemble == null) assemble = new AssembleTokens(modules);
-            assemble.launch(new AssembleTokens.Params(p.address(), tokens == null ? 0 : tokens.address(), e.address(),
-                    out.address(), batch, perImage, prefix.size(), d, posCoversPrefix));
-        }
+        if (assemble == null) assemble = new AssembleTokens(modules);
+        assemble.launch(new AssembleTokens.Params(p.address(), tokens[0], tokens[1], e.address(), out.address(), batch, perImage,
+                prefix.size(), d, posCoversPrefix));
         return out;
-    }
-
-    /** The prefix tokens side by side, [n, D] (at most two rows, copied through the host), or null for none. */
-    private CudaTensor prefixTokens(List<Tensor> prefix, int d) {
-        if (prefix.isEmpty()) return null;
-        float[] all = new float[prefix.size() * d];
-        for (int i = 0; i < prefix.size(); i++) {
-            CudaTensor tok = f32(prefix.get(i), "prefix token " + i);
-            if (tok.numel() != d) throw new QvitException("prefix token " + i + " " + Arrays.toString(tok.shape()) + " should be [1,1," + d + "]");
-            System.arraycopy(driver.downloadFloats(tok.address(), d), 0, all, i * d, d);
-        }
-        return (CudaTensor) fromHost(all, prefix.size(), d);
     }
 
     @Override
@@ -312,6 +309,58 @@ public final class CudaBackend implements Backend {
         if (epilogue.residual() != null) throw new QvitException("a requantized output cannot also be added to a residual");
         try (Tensor y = integerLinear(x, w, epilogue)) {
             return quantizeRows(y, next);
+        }
+    }
+
+    /**
+     * Runs the work once (loading its kernels and sizing the pool), then records it as a CUDA graph.
+     * The pool keeps the graph's scratch buffers out of other hands until the replay is closed.
+     */
+    @Override
+    public Replay prepareReplay(Supplier<List<Tensor>> work) {
+        for (Tensor t : work.get()) t.close();
+        pool.startRecording();
+        driver.beginCapture();
+        List<Tensor> outputs = List.of();
+        RuntimeException failure = null;
+        try {
+            outputs = List.copyOf(work.get());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        CudaDriver.Graph graph = null;
+        try {
+            graph = driver.endCapture();
+        } catch (RuntimeException e) {
+            if (failure == null) failure = e;
+            else failure.addSuppressed(e);
+        }
+        CapturedForward replay = new CapturedForward(graph, outputs, pool.stopRecording());
+        if (failure != null) {
+            replay.close();
+            throw failure;
+        }
+        return replay;
+    }
+
+    /** A captured graph with the outputs it writes and the scratch buffers it holds. */
+    private record CapturedForward(CudaDriver.Graph graph, List<Tensor> outputs, List<DeviceBuffer> scratch) implements Replay {
+        @Override
+        public List<Tensor> run() {
+            graph.launch();
+            return outputs;
+        }
+
+        @Override
+        public boolean captured() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (graph != null) graph.close();
+            for (Tensor t : outputs) t.close();
+            for (DeviceBuffer b : scratch) b.close();
         }
     }
 

@@ -2,13 +2,20 @@ package io.qvit.backend.cuda;
 
 import io.qvit.backend.cuda.driver.CudaDriver;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Device memory reused across forwards: a released buffer goes back to a free list of its size class
  * (powers of two from 256 bytes), and the next request of that class takes it instead of a new
  * allocation, since cuMemAlloc synchronises the device. Closing the pool frees everything it holds.
+ *
+ * <p>While a graph is recorded the pool notes every buffer handed out or given back: a graph replays
+ * on those addresses, so the ones free at the end are held for it ({@link #stopRecording}).
  */
 public final class DevicePool implements AutoCloseable {
     private static final long MIN_CLASS = 256;
@@ -17,6 +24,7 @@ public final class DevicePool implements AutoCloseable {
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
     private final Map<Long, Long> sizeOf = new HashMap<>(); // every live allocation, by address
     private long inUse;
+    private Set<Long> recorded; // addresses handed out or given back while a graph is recorded, or null
 
     public DevicePool(CudaDriver driver) {
         this.driver = driver;
@@ -33,6 +41,7 @@ public final class DevicePool implements AutoCloseable {
         ArrayDeque<Long> list = free.get(size);
         long address = list == null || list.isEmpty() ? fresh(size) : list.pop();
         inUse += size;
+        if (recorded != null) recorded.add(address);
         return new DeviceBuffer(this, address, bytes);
     }
 
@@ -48,7 +57,29 @@ public final class DevicePool implements AutoCloseable {
         return total;
     }
 
+    /** Starts noting the buffers a graph being recorded uses. */
+    void startRecording() {
+        if (recorded != null) throw new IllegalStateException("the pool is already recording a graph");
+        recorded = new HashSet<>();
+    }
+
+    /** Stops noting; returns, as buffers in use, those the graph used that are free now: close them when the graph is gone. */
+    List<DeviceBuffer> stopRecording() {
+        List<DeviceBuffer> held = new ArrayList<>();
+        for (long address : recorded) {
+            long size = sizeOf.get(address);
+            ArrayDeque<Long> list = free.get(size);
+            if (list != null && list.remove(address)) {
+                inUse += size;
+                held.add(new DeviceBuffer(this, address, size));
+            }
+        }
+        recorded = null;
+        return held;
+    }
+
     void release(long address) {
+        if (recorded != null) recorded.add(address);
         long size = sizeOf.get(address);
         inUse -= size;
         free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(address);

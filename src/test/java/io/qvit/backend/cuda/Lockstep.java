@@ -133,6 +133,12 @@ final class Lockstep implements Backend {
     }
 
     @Override
+    public void copyFromHost(float[] data, Tensor dst) {
+        ref.copyFromHost(data, r(dst));
+        other.copyFromHost(data, o(dst));
+    }
+
+    @Override
     public float[] toHost(Tensor t) {
         return ref.toHost(r(t));
     }

@@ -44,6 +44,19 @@ public interface CudaDriver extends AutoCloseable {
     /** Waits for everything queued; surfaces asynchronous errors. */
     void synchronize();
 
+    /**
+     * Starts recording the stream's work instead of running it (CUDA stream capture): launches and
+     * memsets until {@link #endCapture} become a graph. Copies, synchronisation and events are errors
+     * meanwhile, since the captured work has not run.
+     */
+    void beginCapture();
+
+    /**
+     * Stops recording and returns what was recorded as a graph to replay. Call it after a failed
+     * recording too (then close the graph): the stream is usable again either way.
+     */
+    Graph endCapture();
+
     /** Records an event on the stream. */
     Event record();
 
@@ -83,6 +96,15 @@ public interface CudaDriver extends AutoCloseable {
 
         /** Opts in to more than 48 KiB of dynamic shared memory (cuFuncSetAttribute MAX_DYNAMIC_SHARED_SIZE_BYTES). */
         void setMaxDynamicSharedBytes(int bytes);
+    }
+
+    /** Captured stream work: each launch replays it, in order, on the stream. */
+    interface Graph extends AutoCloseable {
+        /** Queues one replay; returns when queued (the emulator: when done). */
+        void launch();
+
+        @Override
+        void close();
     }
 
     /** A recorded point on the stream. */

@@ -20,6 +20,7 @@ import io.qvit.backend.cuda.emu.program.Program;
 import io.qvit.backend.cuda.emu.program.Space;
 import io.qvit.backend.cuda.emu.program.Symbol;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
  * synchronously on a pool of {@code workers} threads (CTAs spread over them) with memcheck, initcheck,
  * racecheck and deadlock detection always on, and are checked against sm_90's limits first. Each
  * launch leaves a {@link LaunchProfile}; a launch the sanitizers fail throws a {@link LaunchFailure}.
+ * A captured graph is the list of its launches and memsets, checked when recorded and run on each replay.
  */
 public final class EmuDriver implements CudaDriver {
     private final int workers;
@@ -40,6 +42,7 @@ public final class EmuDriver implements CudaDriver {
     private final GlobalMemory global = new GlobalMemory();
     private final DeviceLimits limits = DeviceLimits.sm90();
     private LaunchProfile lastProfile;
+    private List<Runnable> capturing; // the work being recorded, or null when the stream runs
     private boolean closed;
 
     /** An emulator that runs CTAs on {@code workers} threads (1 gives a deterministic order of CTAs). */
@@ -132,7 +135,7 @@ public final class EmuDriver implements CudaDriver {
 
     @Override
     public void copyToDevice(long dst, ByteBuffer src) {
-        open();
+        notCapturing("cuMemcpyHtoD");
         int n = src.remaining();
         Allocation a = global.require(dst, n, "cuMemcpyHtoD");
         int o = (int) (dst - a.base);
@@ -142,7 +145,7 @@ public final class EmuDriver implements CudaDriver {
 
     @Override
     public void copyToHost(ByteBuffer dst, long src) {
-        open();
+        notCapturing("cuMemcpyDtoH");
         int n = dst.remaining();
         Allocation a = global.require(src, n, "cuMemcpyDtoH");
         dst.duplicate().put(a.data, (int) (src - a.base), n);
@@ -151,6 +154,12 @@ public final class EmuDriver implements CudaDriver {
     @Override
     public void memset(long dst, int value, long bytes) {
         open();
+        global.require(dst, bytes, "cuMemsetD8");
+        if (capturing != null) capturing.add(() -> set(dst, value, bytes));
+        else set(dst, value, bytes);
+    }
+
+    private void set(long dst, int value, long bytes) {
         Allocation a = global.require(dst, bytes, "cuMemsetD8");
         int o = (int) (dst - a.base);
         Arrays.fill(a.data, o, o + (int) bytes, (byte) value);
@@ -165,6 +174,13 @@ public final class EmuDriver implements CudaDriver {
         String what = "launch of " + p.name() + " grid " + grid + " block " + block;
         LaunchChecks.check(what, limits, p, grid, block, dynamicSharedBytes, k.maxDynamicShared);
         byte[] params = LaunchChecks.params(what, p, args, limits);
+        if (capturing != null) capturing.add(() -> run(k, grid, block, dynamicSharedBytes, params));
+        else run(k, grid, block, dynamicSharedBytes, params);
+    }
+
+    private void run(EmuKernel k, Dim3 grid, Dim3 block, int dynamicSharedBytes, byte[] params) {
+        open();
+        Program p = k.program;
         try {
             lastProfile = KernelLaunch.run(p, global, k.constants, grid, block, dynamicSharedBytes, params, pool, workers);
         } catch (LaunchFailure f) {
@@ -175,12 +191,41 @@ public final class EmuDriver implements CudaDriver {
 
     @Override
     public void synchronize() {
+        notCapturing("cuStreamSynchronize");
+    }
+
+    @Override
+    public void beginCapture() {
+        notCapturing("cuStreamBeginCapture");
+        capturing = new ArrayList<>();
+    }
+
+    @Override
+    public Graph endCapture() {
         open();
+        if (capturing == null) throw new CudaException("cuStreamEndCapture: the stream is not capturing");
+        List<Runnable> steps = List.copyOf(capturing);
+        capturing = null;
+        return new Graph() {
+            private boolean closed;
+
+            @Override
+            public void launch() {
+                if (closed) throw new CudaException("cuGraphLaunch: the graph was destroyed");
+                notCapturing("cuGraphLaunch");
+                for (Runnable step : steps) step.run();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
     }
 
     @Override
     public Event record() {
-        open();
+        notCapturing("cuEventRecord");
         return new EmuEvent(System.nanoTime());
     }
 
@@ -198,6 +243,12 @@ public final class EmuDriver implements CudaDriver {
 
     private void open() {
         if (closed) throw new CudaException("the PTX emulator was closed");
+    }
+
+    private void notCapturing(String call) {
+        open();
+        if (capturing != null)
+            throw new CudaException(call + " while the stream is being captured: a captured forward may only launch kernels and set memory");
     }
 
     private record EmuEvent(long nanos) implements Event {}

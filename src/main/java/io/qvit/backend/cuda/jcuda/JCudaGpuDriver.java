@@ -19,10 +19,13 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.JITOptions;
 
 /**
@@ -39,6 +42,7 @@ public final class JCudaGpuDriver implements CudaDriver {
     private final String name;
     private final DeviceLimits limits;
     private final Map<Long, DeviceAddress> allocations = new HashMap<>();
+    private boolean capturing;
     private boolean closed;
 
     /** The GPU of that ordinal. */
@@ -139,7 +143,7 @@ public final class JCudaGpuDriver implements CudaDriver {
 
     @Override
     public void copyToDevice(long dst, ByteBuffer src) {
-        current();
+        notCapturing("cuMemcpyHtoD");
         // the stream may still read the destination: copies are ordered after queued work by synchronising first
         synchronize();
         check(cuMemcpyHtoD(DeviceAddress.at(dst), Pointer.to(src.slice()), src.remaining()),
@@ -148,6 +152,7 @@ public final class JCudaGpuDriver implements CudaDriver {
 
     @Override
     public void copyToHost(ByteBuffer dst, long src) {
+        notCapturing("cuMemcpyDtoH");
         synchronize();
         check(cuMemcpyDtoH(Pointer.to(dst.slice()), DeviceAddress.at(src), dst.remaining()),
                 "cuMemcpyDtoH(" + dst.remaining() + " bytes from 0x" + Long.toHexString(src) + ")");
@@ -155,8 +160,9 @@ public final class JCudaGpuDriver implements CudaDriver {
 
     @Override
     public void memset(long dst, int value, long bytes) {
-        synchronize();
-        check(cuMemsetD8(DeviceAddress.at(dst), (byte) value, bytes), "cuMemsetD8(0x" + Long.toHexString(dst) + ", " + bytes + " bytes)");
+        current();
+        check(cuMemsetD8Async(DeviceAddress.at(dst), (byte) value, bytes, stream),
+                "cuMemsetD8Async(0x" + Long.toHexString(dst) + ", " + bytes + " bytes)");
     }
 
     @Override
@@ -172,15 +178,54 @@ public final class JCudaGpuDriver implements CudaDriver {
 
     @Override
     public void synchronize() {
-        current();
+        notCapturing("cuStreamSynchronize");
         check(cuStreamSynchronize(stream), "cuStreamSynchronize (an earlier launch failed)");
+    }
+
+    @Override
+    public void beginCapture() {
+        notCapturing("cuStreamBeginCapture");
+        // relaxed: the pool may still cuMemAlloc a new size class while the forward is recorded
+        check(cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED), "cuStreamBeginCapture");
+        capturing = true;
+    }
+
+    @Override
+    public Graph endCapture() {
+        current();
+        if (!capturing) throw new CudaException("cuStreamEndCapture: the stream is not capturing");
+        capturing = false;
+        CUgraph graph = new CUgraph();
+        check(cuStreamEndCapture(stream, graph), "cuStreamEndCapture (a call during the capture was not capturable)");
+        CUgraphExec exec = new CUgraphExec();
+        int r = cuGraphInstantiate(exec, graph, 0);
+        cuGraphDestroy(graph);
+        check(r, "cuGraphInstantiate");
+        return new Graph() {
+            private boolean destroyed;
+
+            @Override
+            public void launch() {
+                if (destroyed) throw new CudaException("cuGraphLaunch: the graph was destroyed");
+                notCapturing("cuGraphLaunch");
+                check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
+            }
+
+            @Override
+            public void close() {
+                if (destroyed || closed) return;
+                destroyed = true;
+                current();
+                check(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
+            }
+        };
     }
 
     private record GpuEvent(CUevent event) implements Event {}
 
     @Override
     public Event record() {
-        current();
+        notCapturing("cuEventRecord");
         CUevent e = new CUevent();
         check(cuEventCreate(e, 0), "cuEventCreate");
         check(cuEventRecord(e, stream), "cuEventRecord");
@@ -212,6 +257,11 @@ public final class JCudaGpuDriver implements CudaDriver {
     private void current() {
         if (closed) throw new CudaException("the CUDA driver for " + name + " is closed");
         check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    private void notCapturing(String call) {
+        current();
+        if (capturing) throw new CudaException(call + " while the stream is being captured: a captured forward may only launch kernels and set memory");
     }
 
     private int attribute(int which) {

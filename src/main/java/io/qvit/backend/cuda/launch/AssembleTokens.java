@@ -9,8 +9,11 @@ public final class AssembleTokens extends Launcher<AssembleTokens.Params> {
         super(modules, "assemble_tokens", "assemble_tokens_kernel1");
     }
 
-    /** prefix: {@code [nprefix, D]} (0 when nprefix is 0); pos: {@code [P + nprefix, D]} when posCoversPrefix, else {@code [P, D]}. */
-    public record Params(long patches, long prefix, long pos, long out, int batch, int patchCount, int nprefix, int dim,
+    /**
+     * cls and dist: the prefix tokens, {@code [D]} each (0 for one the model lacks: nprefix says how many);
+     * pos: {@code [P + nprefix, D]} when posCoversPrefix, else {@code [P, D]}.
+     */
+    public record Params(long patches, long cls, long dist, long pos, long out, int batch, int patchCount, int nprefix, int dim,
                          boolean posCoversPrefix) implements Elementwise {
         public Params {
             Grid.positive("assemble_tokens", batch, patchCount, dim);
@@ -18,7 +21,8 @@ public final class AssembleTokens extends Launcher<AssembleTokens.Params> {
             Grid.address("assemble_tokens patches", patches);
             Grid.address("assemble_tokens pos", pos);
             Grid.address("assemble_tokens out", out);
-            if (nprefix > 0) Grid.address("assemble_tokens prefix", prefix);
+            if (nprefix > 0) Grid.address("assemble_tokens cls", cls);
+            if (nprefix > 1) Grid.address("assemble_tokens dist", dist);
             Grid.checkIndexable("assemble_tokens", (long) batch * (patchCount + nprefix) * dim);
         }
 
@@ -29,7 +33,7 @@ public final class AssembleTokens extends Launcher<AssembleTokens.Params> {
 
         @Override
         public KernelArgs args() {
-            return new KernelArgs().pointer(patches).pointer(prefix).pointer(pos).pointer(out).i32(batch).i32(patchCount).i32(nprefix)
+            return new KernelArgs().pointer(patches).pointer(cls).pointer(dist).pointer(pos).pointer(out).i32(batch).i32(patchCount).i32(nprefix)
                     .i32(dim).i32(posCoversPrefix ? 1 : 0);
         }
     }
