@@ -68,4 +68,33 @@ class JCudaGpuDriverTest {
             assertThrows(CudaException.class, () -> gpu.loadModule("broken.ptx", ".version 8.0\n.target sm_80\nnonsense;"));
         }
     }
+
+    /** A captured launch runs only when its graph is launched, once per launch; copies are refused while capturing. */
+    @Test
+    void capturedSaxpyReplaysOnTheGpu() {
+        String reason = JCudaProbe.unavailableReason();
+        assumeTrue(reason == null, "needs a GPU: " + reason);
+        Random rnd = new Random();
+        int n = 1000 + rnd.nextInt(100);
+        float a = rnd.nextFloat() * 4 - 2;
+        float[] x = new float[n], y = new float[n], expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+            y[i] = rnd.nextFloat() * 2 - 1;
+            expected[i] = Math.fma(a, x[i], Math.fma(a, x[i], y[i]));
+        }
+        try (CudaDriver gpu = new JCudaGpuDriver(0)) {
+            CudaDriver.Kernel k = gpu.loadModule("saxpy.ptx", SAXPY).kernel("saxpy");
+            long dx = gpu.upload(x), dy = gpu.upload(y);
+            gpu.beginCapture();
+            gpu.launch(k, Dim3.of((n + 127) / 128), Dim3.of(128), 0, new KernelArgs().pointer(dx).pointer(dy).f32(a).i32(n));
+            assertThrows(CudaException.class, () -> gpu.downloadFloats(dy, n));
+            try (CudaDriver.Graph g = gpu.endCapture()) {
+                assertArrayEquals(y, gpu.downloadFloats(dy, n), "the captured launch ran before its graph");
+                g.launch();
+                g.launch();
+                assertArrayEquals(expected, gpu.downloadFloats(dy, n));
+            }
+        }
+    }
 }
