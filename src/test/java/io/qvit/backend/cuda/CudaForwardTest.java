@@ -9,7 +9,6 @@ import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.inference.TopK;
 import io.qvit.model.LoadedModel;
-import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.CalibratedModel;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.QuantConfig;
@@ -17,12 +16,10 @@ import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedVit;
 import io.qvit.synthetic.SyntheticSets;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,24 +41,9 @@ class CudaForwardTest {
 
     @BeforeAll
     static void data() throws IOException {
-        Path modelDir = Files.createDirectories(dir.resolve("model"));
-        for (String name : List.of("model.safetensors", "config.json")) // the demo model qvit demo embeds
-            try (var in = CudaForwardTest.class.getResourceAsStream("/io/qvit/demo/" + name)) {
-                Files.write(modelDir.resolve(name), in.readAllBytes());
-            }
-        model = ModelLoader.load(modelDir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
-        test = images(SyntheticSets.ID_TEST);
-        calib = images(SyntheticSets.CALIB);
-    }
-
-    private static List<Sample> images(SyntheticSets.Split split) throws IOException {
-        List<Sample> out = new ArrayList<>();
-        for (int i = 0; i < IMAGES; i++) {
-            Path file = dir.resolve(split.name() + "_" + i + ".png");
-            ImageIO.write(SyntheticSets.image(split, i, SyntheticSets.DEFAULT_SEED), "png", file.toFile());
-            out.add(Sample.unlabelled(file));
-        }
-        return out;
+        model = DemoModel.load(dir);
+        test = DemoModel.images(dir, SyntheticSets.ID_TEST, IMAGES);
+        calib = DemoModel.images(dir, SyntheticSets.CALIB, IMAGES);
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.qvit.backend.cuda.driver.CudaDriver;
 import io.qvit.backend.cuda.driver.CudaException;
 import io.qvit.backend.cuda.emu.EmuDriver;
 import io.qvit.model.LoadedModel;
-import io.qvit.model.ModelLoader;
 import io.qvit.model.VisionTransformer;
 import io.qvit.model.VitConfig;
 import io.qvit.quant.model.Calibrator;
@@ -21,15 +20,11 @@ import io.qvit.quant.model.QuantConfig;
 import io.qvit.quant.model.QuantizedModel;
 import io.qvit.quant.model.QuantizedVit;
 import io.qvit.synthetic.SyntheticSets;
-import io.qvit.data.Sample;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +43,7 @@ class ReplayedForwardTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path modelDir = Files.createDirectories(dir.resolve("model"));
-        for (String name : List.of("model.safetensors", "config.json")) // the demo model qvit demo embeds
-            try (var in = ReplayedForwardTest.class.getResourceAsStream("/io/qvit/demo/" + name)) {
-                Files.write(modelDir.resolve(name), in.readAllBytes());
-            }
-        model = ModelLoader.load(modelDir.resolve("model.safetensors").toString(), ModelLoader.Hints.NONE);
+        model = DemoModel.load(dir);
     }
 
     @Test
@@ -68,7 +58,7 @@ class ReplayedForwardTest {
     void w4a4ReplaysEqualTheForward() throws IOException {
         QuantizedModel packed;
         try (Backend cpu = Device.CPU.open(2)) {
-            packed = QuantizedModel.pack(Calibrator.calibrate(model, QuantConfig.preset("w4a4"), calibration(), cpu));
+            packed = QuantizedModel.pack(Calibrator.calibrate(model, QuantConfig.preset("w4a4"), DemoModel.images(dir, SyntheticSets.CALIB, 2), cpu));
         }
         try (CudaBackend b = new CudaBackend(new EmuDriver(2), true); VisionTransformer vit = QuantizedVit.of(packed, b)) {
             replaysAgree(vit, b);
@@ -139,15 +129,5 @@ class ReplayedForwardTest {
         float[] x = new float[BATCH * cfg.inChans() * cfg.imgSize() * cfg.imgSize()];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         return x;
-    }
-
-    private static List<Sample> calibration() throws IOException {
-        List<Sample> out = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Path file = dir.resolve("calib_" + i + ".png");
-            ImageIO.write(SyntheticSets.image(SyntheticSets.CALIB, i, SyntheticSets.DEFAULT_SEED), "png", file.toFile());
-            out.add(Sample.unlabelled(file));
-        }
-        return out;
     }
 }

@@ -48,15 +48,10 @@ class JCudaGpuDriverTest {
     void saxpyOnTheGpu() {
         String reason = JCudaProbe.unavailableReason();
         assumeTrue(reason == null, "needs a GPU: " + reason);
-        Random rnd = new Random();
-        int n = 1000 + rnd.nextInt(100);
-        float a = rnd.nextFloat() * 4 - 2;
-        float[] x = new float[n], y = new float[n], expected = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-            y[i] = rnd.nextFloat() * 2 - 1;
-            expected[i] = Math.fma(a, x[i], y[i]);
-        }
+        Saxpy in = Saxpy.random();
+        int n = in.x.length;
+        float a = in.a;
+        float[] x = in.x, y = in.y, expected = in.after(1);
         try (CudaDriver gpu = new JCudaGpuDriver(0)) {
             CudaDriver.Kernel k = gpu.loadModule("saxpy.ptx", SAXPY).kernel("saxpy");
             long dx = gpu.upload(x), dy = gpu.upload(y);
@@ -74,15 +69,10 @@ class JCudaGpuDriverTest {
     void capturedSaxpyReplaysOnTheGpu() {
         String reason = JCudaProbe.unavailableReason();
         assumeTrue(reason == null, "needs a GPU: " + reason);
-        Random rnd = new Random();
-        int n = 1000 + rnd.nextInt(100);
-        float a = rnd.nextFloat() * 4 - 2;
-        float[] x = new float[n], y = new float[n], expected = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-            y[i] = rnd.nextFloat() * 2 - 1;
-            expected[i] = Math.fma(a, x[i], Math.fma(a, x[i], y[i]));
-        }
+        Saxpy in = Saxpy.random();
+        int n = in.x.length;
+        float a = in.a;
+        float[] x = in.x, y = in.y, expected = in.after(2);
         try (CudaDriver gpu = new JCudaGpuDriver(0)) {
             CudaDriver.Kernel k = gpu.loadModule("saxpy.ptx", SAXPY).kernel("saxpy");
             long dx = gpu.upload(x), dy = gpu.upload(y);
@@ -95,6 +85,28 @@ class JCudaGpuDriverTest {
                 g.launch();
                 assertArrayEquals(expected, gpu.downloadFloats(dy, n));
             }
+        }
+    }
+
+    /** Fresh random saxpy operands of a ragged length. */
+    private record Saxpy(float a, float[] x, float[] y) {
+        static Saxpy random() {
+            Random rnd = new Random();
+            int n = 1000 + rnd.nextInt(100);
+            float[] x = new float[n], y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = rnd.nextFloat() * 2 - 1;
+                y[i] = rnd.nextFloat() * 2 - 1;
+            }
+            return new Saxpy(rnd.nextFloat() * 4 - 2, x, y);
+        }
+
+        /** y after {@code times} launches, each {@code y = fma(a, x, y)} as the kernel's fma.rn.f32. */
+        float[] after(int times) {
+            float[] out = y.clone();
+            for (int t = 0; t < times; t++)
+                for (int i = 0; i < out.length; i++) out[i] = Math.fma(a, x[i], out[i]);
+            return out;
         }
     }
 }
