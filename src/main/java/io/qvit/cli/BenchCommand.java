@@ -77,7 +77,7 @@ final class BenchCommand implements Command {
                 .desc("bench/pytorch_baseline.py's results: fills ratio_vs_pytorch_fp16_eager and ratio_vs_torch_compile").build());
         o.addOption(Option.builder().longOpt("kernels").desc("also time the backend's kernels one by one (cuda or emu)").build());
         o.addOption(Option.builder().longOpt("kernel-models").hasArg().argName("M1,M2")
-                .desc("architectures whose layer shapes the kernels run at (default " + KERNEL_MODELS + ")").build());
+                .desc("architectures (or demo) whose layer shapes the kernels run at (default " + KERNEL_MODELS + ")").build());
         o.addOption(Option.builder().longOpt("shapes").hasArg().argName("full|small")
                 .desc("full: rows = batch x tokens (default); small: " + KernelBench.SMALL_ROWS + " rows and one image's attention, for the emulator").build());
         return o;
@@ -89,7 +89,7 @@ final class BenchCommand implements Command {
         if (!kernels && (line.hasOption("kernel-models") || line.hasOption("shapes")))
             throw new QvitException("--kernel-models and --shapes set up the kernel level; add --kernels");
         boolean models = line.hasOption("models") || !kernels;
-        List<ModelDefinition> definitions = models ? definitions(line.getOptionValue("models", "vit_tiny_patch16_224")) : List.of();
+        List<ModelDefinition> definitions = models ? definitions("models", line.getOptionValue("models", "vit_tiny_patch16_224")) : List.of();
         List<String> presets = list("presets", line.getOptionValue("presets", "fp32"));
         for (String p : presets) CliOptions.named("presets", () -> QuantConfig.preset(p));
         if (!models && line.hasOption("presets")) throw new QvitException("--presets goes with --models; the kernel level runs every precision");
@@ -105,7 +105,7 @@ final class BenchCommand implements Command {
         CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
 
         try (OpTimingBackend backend = new OpTimingBackend(device.open())) {
-            KernelBench kernelBench = kernels ? CliOptions.named("device", backend::kernelBench) : null;
+            KernelBench kernelBench = kernels ? CliOptions.named("kernels", backend::kernelBench) : null;
             System.err.println("bench: " + backend.description());
             List<BenchRecord> records = List.of();
             if (models) {
@@ -155,18 +155,19 @@ final class BenchCommand implements Command {
         return out;
     }
 
-    private static List<ModelDefinition> definitions(String value) throws IOException {
+    private static List<ModelDefinition> definitions(String option, String value) throws IOException {
         List<ModelDefinition> out = new ArrayList<>();
-        for (String name : list("models", value))
-            out.add(name.equals(DEMO) ? demo() : ModelDefinition.of(CliOptions.named("models", () -> ModelCatalog.lookup(name))));
+        for (String name : list(option, value))
+            out.add(name.equals(DEMO) ? demo() : ModelDefinition.of(CliOptions.named(option, () -> ModelCatalog.lookup(name))));
         return out;
     }
 
-    private static List<KernelBench.Arch> archs(String value) {
+    private static List<KernelBench.Arch> archs(String value) throws IOException {
         List<KernelBench.Arch> out = new ArrayList<>();
-        for (String name : list("kernel-models", value)) {
-            VitConfig c = CliOptions.named("kernel-models", () -> ModelCatalog.lookup(name)).config();
-            out.add(new KernelBench.Arch(name.contains(".") ? name.substring(0, name.indexOf('.')) : name, c.embedDim(), c.mlpHidden(), c.numHeads(), c.numTokens()));
+        for (ModelDefinition d : definitions("kernel-models", value)) {
+            VitConfig c = d.config();
+            String name = d.name().contains(".") ? d.name().substring(0, d.name().indexOf('.')) : d.name();
+            out.add(new KernelBench.Arch(name, c.embedDim(), c.mlpHidden(), c.numHeads(), c.numTokens()));
         }
         return out;
     }
