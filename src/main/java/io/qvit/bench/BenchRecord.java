@@ -11,7 +11,7 @@ import java.util.Map;
  * @param latencyP99Ms    at batch 1: the 99th percentile (nearest rank) of the timed forwards; null at other batches
  * @param latencyGraphsP50Ms the same with the forward replayed as a CUDA graph; null with {@code graphsNote} saying why
  * @param samples         timed forwards behind the median and percentiles
- * @param deviceBytes     device memory the backend held after the runs (weights, activations, pool), or null on the CPU
+ * @param deviceBytes     device memory the backend held after this batch's runs (the weights of every preset of the model, activations, pool), or null on the CPU
  * @param modelBytes      bytes of the parameters as run: FP32 floats, or packed codes with their scales and the float parameters
  * @param ratioVsPytorchFp16Eager images/s over the peer's PyTorch FP16 eager images/s at the same model and batch, or null
  * @param ratioVsTorchCompile     the same over torch.compile's, or null

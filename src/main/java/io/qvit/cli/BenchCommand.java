@@ -121,8 +121,8 @@ final class BenchCommand implements Command {
                         + " logits out; op times the median of 3 more forwards marked op by op on the backend's clock; presets calibrated on %d"
                         + " random images on the CPU", warmup, repeats, calib));
             if (kernels)
-                method.add(String.format("kernels: %d warm-up and %d timed launches, median, inputs rotated among buffers of at least 128 MiB"
-                        + " in all; shapes %s", warmup, repeats, small ? "small (" + KernelBench.SMALL_ROWS + " rows, attention on 1 image)"
+                method.add(String.format("kernels: on a GPU %d warm-up and %d timed launches, median, CUDA events, inputs rotated among buffers"
+                        + " of at least 128 MiB in all; on the emulator one launch each, counted; shapes %s", warmup, repeats, small ? "small (" + KernelBench.SMALL_ROWS + " rows, attention on 1 image)"
                         : "full (rows = batch x tokens)"));
             BenchReport report = new BenchReport(BenchEnvironment.of(backend.facts(), backend.clock().method()), String.join("; ", method), peer, records, kernelResults);
             if (out != null) for (Path f : report.write(out)) System.err.println("bench: wrote " + f);
