@@ -18,8 +18,9 @@ import pytorch_baseline as pb  # noqa: E402
 
 def torch_available():
     try:
-        import torch  # noqa: F401
-        import timm  # noqa: F401
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "weights-converter"))
+        from timm_import import import_timm
+        import_timm()
         return True
     except Exception:  # noqa: BLE001 - any import failure means: skip
         return False
