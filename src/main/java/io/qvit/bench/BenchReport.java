@@ -170,7 +170,7 @@ public record BenchReport(BenchEnvironment environment, String method, PeerResul
         for (BenchRecord r : records) {
             Double fp32 = records.stream().filter(o -> o.model().equals(r.model()) && o.batch() == r.batch() && o.preset().equals("fp32"))
                     .map(BenchRecord::imagesPerS).findFirst().orElse(null);
-            b.append(String.join(" | ", "| " + r.model(), r.preset(), String.valueOf(r.batch()), fmt("%.1f", r.imagesPerS()),
+            b.append(String.join(" | ", "| " + r.model(), r.preset(), String.valueOf(r.batch()), significant(r.imagesPerS()),
                     fp32 == null ? "" : fmt("%.2fx", r.imagesPerS() / fp32), fmt("%.2f", r.medianMs()), opt("%.2f", r.latencyP50Ms()),
                     opt("%.2f", r.latencyP99Ms()), r.latencyGraphsP50Ms() == null ? r.graphsNote() : fmt("%.2f", r.latencyGraphsP50Ms()),
                     r.deviceBytes() == null ? "" : fmt("%.1f", r.deviceBytes() / 1048576.0), fmt("%.2f", r.modelBytes() / 1048576.0),
@@ -244,6 +244,11 @@ public record BenchReport(BenchEnvironment environment, String method, PeerResul
 
     private static String fmt(String f, double v) {
         return String.format(Locale.ROOT, f, v);
+    }
+
+    /** Four significant digits, never an exponent: 1234, 35.26, 0.03524 (the emulator's images/s). */
+    static String significant(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static String opt(String f, Double v) {

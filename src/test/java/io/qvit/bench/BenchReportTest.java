@@ -108,6 +108,14 @@ class BenchReportTest {
     }
 
     @Test
+    void ratesKeepFourSignificantDigits() {
+        assertEquals("1235", BenchReport.significant(1234.56));
+        assertEquals("35.26", BenchReport.significant(35.2631));
+        assertEquals("0.03524", BenchReport.significant(0.0352449));
+        assertEquals("12350", BenchReport.significant(12345.6));
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         double[] v = new double[100];
         SplittableRandom rnd = new SplittableRandom(3);
