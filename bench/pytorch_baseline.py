@@ -107,8 +107,19 @@ def commit():
         return "unknown"
 
 
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def environment(torch, timm, device, dtype):
-    env = {"device": platform.processor() or platform.machine(), "driver": "cpu", "clocks": None, "cuda": torch.version.cuda,
+    env = {"device": cpu_name(), "driver": "cpu", "clocks": None, "cuda": torch.version.cuda,
            "torch": torch.__version__, "timm": timm.__version__, "python": platform.python_version(), "dtype": dtype,
            "commit": commit(), "date": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()}
     if device == "cuda":
@@ -192,6 +203,7 @@ def write_atomically(path, result):
         with os.fdopen(fd, "w") as f:
             json.dump(result, f, indent=2)
             f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp's file is private; the result is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
