@@ -7,6 +7,8 @@ import java.util.Map;
  *
  * @param imagesPerS      batch / median forward time
  * @param medianMs        median time of one forward (images in, logits out)
+ * @param opImagesPerS    batch / the sum of {@code opMs} without the host-device copies ("upload", "download"): the rate with
+ *                        the images already on the device, as the PyTorch peer times it; null where no op was marked
  * @param latencyP50Ms    at batch 1: the median forward time; null at other batches
  * @param latencyP99Ms    at batch 1: the 99th percentile (nearest rank) of the timed forwards; null at other batches
  * @param latencyGraphsP50Ms the same with the forward replayed as a CUDA graph; null with {@code graphsNote} saying why
@@ -17,7 +19,7 @@ import java.util.Map;
  * @param ratioVsTorchCompile     the same over torch.compile's, or null
  * @param opMs            milliseconds per op and forward (the median of a few forwards marked on the backend's clock)
  */
-public record BenchRecord(String model, String preset, int batch, double imagesPerS, double medianMs, Double latencyP50Ms,
+public record BenchRecord(String model, String preset, int batch, double imagesPerS, Double opImagesPerS, double medianMs, Double latencyP50Ms,
                           Double latencyP99Ms, Double latencyGraphsP50Ms, Double latencyGraphsP99Ms, String graphsNote, int samples,
                           Long deviceBytes, long modelBytes, long fp32ModelBytes, Double ratioVsPytorchFp16Eager,
                           Double ratioVsTorchCompile, Map<String, Double> opMs) {
@@ -26,7 +28,7 @@ public record BenchRecord(String model, String preset, int batch, double imagesP
 
     /** This record with the peer's ratios. */
     public BenchRecord withRatios(Double eager, Double compiled) {
-        return new BenchRecord(model, preset, batch, imagesPerS, medianMs, latencyP50Ms, latencyP99Ms, latencyGraphsP50Ms,
+        return new BenchRecord(model, preset, batch, imagesPerS, opImagesPerS, medianMs, latencyP50Ms, latencyP99Ms, latencyGraphsP50Ms,
                 latencyGraphsP99Ms, graphsNote, samples, deviceBytes, modelBytes, fp32ModelBytes, eager, compiled, opMs);
     }
 }

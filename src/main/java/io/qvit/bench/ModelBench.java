@@ -30,6 +30,8 @@ import java.util.function.Supplier;
 public final class ModelBench {
     /** Forwards marked op by op per case, whose per-op medians are reported. */
     private static final int OP_FORWARDS = 3;
+    /** The ops that copy between host and device, which the PyTorch peer's timing leaves out (its inputs are on the device). */
+    private static final java.util.Set<String> TRANSFERS = java.util.Set.of("upload", "download");
 
     /** What to run and how often. */
     public record Plan(List<ModelDefinition> models, List<String> presets, List<Integer> batches, int warmup, int repeats, int calibImages) {}
@@ -100,9 +102,11 @@ public final class ModelBench {
             Runner r = runners.get(j);
             double median = percentile(ms[j], 50);
             long device = backend.deviceBytes();
-            out.add(new BenchRecord(model, r.preset, batch, batch / (median / 1e3), median, batch == 1 ? median : null,
-                    batch == 1 ? percentile(ms[j], 99) : null, null, null, BenchRecord.GRAPHS_NOT_CAPTURED, plan.repeats(),
-                    device < 0 ? null : device, r.modelBytes, fp32Bytes, null, null, opTimes(r.model, images, batch, Math.min(OP_FORWARDS, plan.repeats()))));
+            Map<String, Double> ops = opTimes(r.model, images, batch, Math.min(OP_FORWARDS, plan.repeats()));
+            double onDevice = ops.entrySet().stream().filter(e -> !TRANSFERS.contains(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
+            out.add(new BenchRecord(model, r.preset, batch, batch / (median / 1e3), onDevice > 0 ? batch / (onDevice / 1e3) : null, median,
+                    batch == 1 ? median : null, batch == 1 ? percentile(ms[j], 99) : null, null, null, BenchRecord.GRAPHS_NOT_CAPTURED,
+                    plan.repeats(), device < 0 ? null : device, r.modelBytes, fp32Bytes, null, null, ops));
         }
         return out;
     }

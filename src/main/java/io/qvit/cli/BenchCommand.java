@@ -124,7 +124,7 @@ final class BenchCommand implements Command {
                 method.add(String.format("kernels: on a GPU %d warm-up and %d timed launches, median, CUDA events, inputs rotated among buffers"
                         + " of at least 128 MiB in all; on the emulator one launch each, counted; shapes %s", warmup, repeats, small ? "small (" + KernelBench.SMALL_ROWS + " rows, attention on 1 image)"
                         : "full (rows = batch x tokens)"));
-            BenchReport report = new BenchReport(BenchEnvironment.of(backend.facts(), backend.clock().method()), String.join("; ", method), peer, records, kernelResults);
+            BenchReport report = new BenchReport(BenchEnvironment.of(backend.facts(), "forwards: host clock; ops and kernels: " + backend.clock().method()), String.join("; ", method), peer, records, kernelResults);
             if (out != null) for (Path f : report.write(out)) System.err.println("bench: wrote " + f);
             System.out.print(report.summary());
         }

@@ -31,7 +31,7 @@ class BenchReportTest {
                 for (int batch : List.of(1, 3, 7)) {
                     Map<String, Double> ops = new TreeMap<>(Map.of("layernorm", rnd.nextDouble(), "linear int", 1 + rnd.nextDouble()));
                     double ms = 1 + 10 * rnd.nextDouble();
-                    records.add(new BenchRecord(model, preset, batch, batch / ms * 1e3, ms, batch == 1 ? ms : null, batch == 1 ? 2 * ms : null,
+                    records.add(new BenchRecord(model, preset, batch, batch / ms * 1e3, rnd.nextBoolean() ? null : batch / ms * 2e3, ms, batch == 1 ? ms : null, batch == 1 ? 2 * ms : null,
                             null, null, BenchRecord.GRAPHS_NOT_CAPTURED, 1 + rnd.nextInt(50), rnd.nextBoolean() ? null : rnd.nextLong(1L << 40),
                             1 + rnd.nextLong(1L << 30), 1 + rnd.nextLong(1L << 32), rnd.nextBoolean() ? null : rnd.nextDouble() * 3,
                             rnd.nextBoolean() ? null : rnd.nextDouble() * 3, ops));
@@ -62,6 +62,7 @@ class BenchReportTest {
             assertEquals(r.batch(), n.get("batch").asInt());
             assertEquals(r.imagesPerS(), n.get("images_per_s").asDouble());
             assertEquals(r.medianMs(), n.get("median_ms").asDouble());
+            assertNullable(r.opImagesPerS(), n.get("images_per_s_without_transfers"));
             assertNullable(r.latencyP50Ms(), n.get("latency_p50_ms"));
             assertNullable(r.latencyP99Ms(), n.get("latency_p99_ms"));
             assertNullable(r.latencyGraphsP50Ms(), n.get("latency_graphs_p50_ms"));

@@ -36,7 +36,7 @@ class PeerResultsTest {
         assertNull(peer.ratio("vit_small_patch16_224", PeerResults.EAGER, 256, ours), "another architecture");
         assertEquals("NVIDIA H100", peer.environment().get("device").asText());
 
-        BenchRecord r = new BenchRecord("deit_small_patch16_224", "w4a4", 256, ours, 256e3 / ours, null, null, null, null,
+        BenchRecord r = new BenchRecord("deit_small_patch16_224", "w4a4", 256, ours, 2 * ours, 256e3 / ours, null, null, null, null,
                 BenchRecord.GRAPHS_NOT_CAPTURED, 5, 1L << 30, 1000, 7000, null, null, java.util.Map.of());
         BenchRecord withPeer = BenchReport.withPeer(java.util.List.of(r), peer).get(0);
         assertEquals(ours / eager, withPeer.ratioVsPytorchFp16Eager(), 1e-12);

@@ -56,6 +56,10 @@ class BenchCommandTest {
             else assertTrue(bytes * 5 < fp32, "w4a4 packs the weights at least 5x: " + r); // patch embedding at 8 bits, norms and biases in float
             assertTrue(r.get("op_ms").has("layernorm") && r.get("op_ms").has(preset.equals("fp32") ? "linear f32" : "linear int"), r.toString());
             r.get("op_ms").forEach(ms -> assertTrue(ms.asDouble() >= 0, r.toString()));
+            double onDevice = 0;
+            for (var op : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> r.get("op_ms").fields())
+                if (!op.getKey().equals("upload") && !op.getKey().equals("download")) onDevice += op.getValue().asDouble();
+            assertEquals(batch / (onDevice / 1e3), r.get("images_per_s_without_transfers").asDouble(), 1e-9 * batch / (onDevice / 1e3));
             if (batch == 2) assertEquals(ips / 40.0, r.get("ratio_vs_pytorch_fp16_eager").asDouble(), 1e-9 * ips);
             else assertTrue(r.get("ratio_vs_pytorch_fp16_eager").isNull(), "the peer has no batch 1: " + r);
             assertTrue(r.get("ratio_vs_torch_compile").isNull(), "the peer's compile failed: " + r);
