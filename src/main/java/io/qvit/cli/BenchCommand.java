@@ -75,7 +75,7 @@ final class BenchCommand implements Command {
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("write bench.json, bench.md and the charts (PNG and SVG) here").build());
         o.addOption(Option.builder().longOpt("peer").hasArg().argName("peer.json")
                 .desc("bench/pytorch_baseline.py's results: fills ratio_vs_pytorch_fp16_eager and ratio_vs_torch_compile").build());
-        o.addOption(Option.builder().longOpt("kernels").desc("also time the backend's kernels one by one (cuda or emu)").build());
+        o.addOption(Option.builder().longOpt("kernels").desc("time the backend's kernels one by one (cuda or emu): after the forwards with --models, instead of them without").build());
         o.addOption(Option.builder().longOpt("kernel-models").hasArg().argName("M1,M2")
                 .desc("architectures (or demo) whose layer shapes the kernels run at (default " + KERNEL_MODELS + ")").build());
         o.addOption(Option.builder().longOpt("shapes").hasArg().argName("full|small")
