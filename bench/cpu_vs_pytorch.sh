@@ -24,7 +24,7 @@ trap 'rm -f "$tmp"' EXIT
   for round in $(seq "$rounds"); do
     echo "# round $round"
     for arch in vit_tiny_patch16_224 vit_small_patch16_224; do
-      ./qvit bench --device cpu --threads "$threads" --arch "$arch" --batch 32 --repeats 5 2>&1
+      ./qvit bench --device cpu --threads "$threads" --models "$arch" --batches 32 --repeats 5 2>&1
     done
     "$py" bench/pytorch_cpu_baseline.py --models --threads "$threads" --repeats 5
   done

@@ -25,6 +25,26 @@ public interface Backend extends AutoCloseable {
         return name();
     }
 
+    /** Where it runs, for result files: the device, the driver's version and the clocks where known. */
+    default DeviceFacts facts() {
+        return new DeviceFacts(description(), "cpu", null);
+    }
+
+    /** How to time a sequence of ops on this backend: events on a GPU, the host's clock elsewhere. */
+    default DeviceClock clock() {
+        return DeviceClock.HOST;
+    }
+
+    /** Bytes of device memory held (in use or pooled), or -1 for a backend whose memory is the host's. */
+    default long deviceBytes() {
+        return -1;
+    }
+
+    /** Its kernels one by one at ViT shapes; a backend without kernels of its own says which device to use instead. */
+    default KernelBench kernelBench() {
+        throw new io.qvit.QvitException("the " + name() + " backend has no kernels of its own to benchmark; use --device cuda or emu");
+    }
+
     /** Copies host data into a new F32 tensor of the given shape. */
     Tensor fromHost(float[] data, int... shape);
 

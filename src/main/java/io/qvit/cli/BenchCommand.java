@@ -1,37 +1,46 @@
 package io.qvit.cli;
 
-import io.qvit.backend.Backend;
-import io.qvit.inference.Classifier;
+import io.qvit.QvitException;
+import io.qvit.backend.Device;
+import io.qvit.backend.KernelBench;
+import io.qvit.backend.OpTimingBackend;
+import io.qvit.bench.BenchEnvironment;
+import io.qvit.bench.BenchRecord;
+import io.qvit.bench.BenchReport;
+import io.qvit.bench.ModelBench;
+import io.qvit.bench.PeerResults;
 import io.qvit.model.ModelCatalog;
 import io.qvit.model.ModelDefinition;
-import io.qvit.model.ModelWeights;
-import io.qvit.model.VisionTransformer;
+import io.qvit.model.ModelLoader;
 import io.qvit.model.VitConfig;
-import io.qvit.quant.model.Calibrator;
-import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
-import io.qvit.quant.model.QuantizedModel;
-import io.qvit.quant.model.QuantizedModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code qvit bench}: forward-pass throughput with seeded random weights (speed does not depend on
- * the values). Reports the median of timed repeats after warm-up; several precisions are timed in
- * alternation, so that their ratios come from the same minutes of a shared machine.
+ * {@code qvit bench}: forward throughput and batch-1 latency of architectures with random weights per
+ * preset and batch ({@link ModelBench}), and with {@code --kernels} the backend's kernels one by one at
+ * ViT shapes ({@link KernelBench}); with {@code --out}, {@code bench.json}, {@code bench.md} and charts
+ * ({@link BenchReport}). The summary is printed last, on stdout; progress goes to stderr.
  */
 final class BenchCommand implements Command {
     /** Timed or warm-up forwards: more than this is a typo, not a measurement. */
     private static final int MAX_REPEATS = 1000;
+    /** The embedded demo model's architecture, by this name in --models. */
+    private static final String DEMO = "demo";
+    private static final String MODEL_BATCHES = "32", KERNEL_BATCHES = "1,64,256";
+    private static final String KERNEL_MODELS = "vit_small_patch16_224,vit_base_patch16_224";
+    private static final int DEFAULT_CALIB = 8;
+
     @Override
     public String name() {
         return "bench";
@@ -39,119 +48,139 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "measure forward throughput (images/s) of an architecture with random weights, FP32 and quantized";
+        return "measure images/s, latency and model bytes per preset and batch (random weights), and kernels at ViT shapes";
     }
 
     @Override
     public String usage() {
-        return "--arch NAME [--batch N] [--precisions fp32,w8a8,w4a4] [--device cpu] [options]";
+        return "[--device cuda|emu|cpu] [--models M1,M2] [--presets fp32,w8a8,w4a4] [--batches 1,64,256] [--out DIR] [--peer peer.json] [--kernels] [options]";
     }
 
     @Override
     public Options options() {
         Options o = CliOptions.device(new Options());
-        o.addOption(Option.builder().longOpt("arch").hasArg().argName("NAME").required()
-                .desc("timm architecture, for example vit_tiny_patch16_224").build());
-        o.addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("images per forward, 1 to " + CliOptions.MAX_BATCH + " (default 32)").build());
-        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed forwards first, 0 to " + MAX_REPEATS + " (default 2)").build());
-        o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N").desc("timed forwards, 1 to " + MAX_REPEATS + " (default 5)").build());
-        o.addOption(Option.builder().longOpt("precisions").hasArg().argName("P,...")
-                .desc("fp32 (default) and presets to time side by side, e.g. fp32,w8a8,w4a4: presets run as integers on the CPU,"
-                        + " after calibration and packing, which are timed too").build());
+        o.addOption(Option.builder().longOpt("models").hasArg().argName("M1,M2")
+                .desc("timm architectures (for example deit_small_patch16_224) or demo (the embedded demo model's), random weights"
+                        + " (default vit_tiny_patch16_224; none with --kernels alone)").build());
+        o.addOption(Option.builder().longOpt("presets").hasArg().argName("P,...")
+                .desc("fp32 and quantization presets, timed side by side (default fp32); presets are calibrated on random images on the CPU,"
+                        + " packed, and run as integers on --device").build());
+        o.addOption(Option.builder().longOpt("batches").hasArg().argName("N,...")
+                .desc("images per forward, each 1 to " + CliOptions.MAX_BATCH + " (default " + MODEL_BATCHES + "; with --kernels, the kernels' batches, default "
+                        + KERNEL_BATCHES + "); latency percentiles come from batch 1").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed forwards (launches) first, 0 to " + MAX_REPEATS + " (default 2)").build());
+        o.addOption(Option.builder().longOpt("repeats").hasArg().argName("N").desc("timed forwards (launches), 1 to " + MAX_REPEATS + " (default 10)").build());
         o.addOption(Option.builder().longOpt("calib-count").hasArg().argName("N")
-                .desc("random images to calibrate presets on, 1 to " + CliOptions.MAX_BATCH + " (default " + Calibrator.DEFAULT_IMAGES + ")").build());
+                .desc("random images to calibrate presets on, 1 to " + CliOptions.MAX_BATCH + " (default " + DEFAULT_CALIB + ": speed does not depend on it)").build());
+        o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("write bench.json, bench.md and the charts (PNG and SVG) here").build());
+        o.addOption(Option.builder().longOpt("peer").hasArg().argName("peer.json")
+                .desc("bench/pytorch_baseline.py's results: fills ratio_vs_pytorch_fp16_eager and ratio_vs_torch_compile").build());
+        o.addOption(Option.builder().longOpt("kernels").desc("time the backend's kernels one by one (cuda or emu): after the forwards with --models, instead of them without").build());
+        o.addOption(Option.builder().longOpt("kernel-models").hasArg().argName("M1,M2")
+                .desc("architectures (or demo) whose layer shapes the kernels run at (default " + KERNEL_MODELS + ")").build());
+        o.addOption(Option.builder().longOpt("shapes").hasArg().argName("full|small")
+                .desc("full: rows = batch x tokens (default); small: " + KernelBench.SMALL_ROWS + " rows and one image's attention, for the emulator").build());
         return o;
     }
 
     @Override
     public int run(CommandLine line) throws IOException {
-        String arch = line.getOptionValue("arch");
-        ModelDefinition definition = ModelDefinition.of(CliOptions.named("arch", () -> ModelCatalog.lookup(arch)));
-        VitConfig cfg = definition.config();
-        int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
+        boolean kernels = line.hasOption("kernels");
+        if (!kernels && (line.hasOption("kernel-models") || line.hasOption("shapes")))
+            throw new QvitException("--kernel-models and --shapes set up the kernel level; add --kernels");
+        boolean models = line.hasOption("models") || !kernels;
+        List<ModelDefinition> definitions = models ? definitions("models", line.getOptionValue("models", "vit_tiny_patch16_224")) : List.of();
+        List<String> presets = list("presets", line.getOptionValue("presets", "fp32"));
+        for (String p : presets) CliOptions.named("presets", () -> QuantConfig.preset(p));
+        if (!models && line.hasOption("presets")) throw new QvitException("--presets goes with --models; the kernel level runs every precision");
+        List<Integer> batches = batches(line.getOptionValue("batches", models ? MODEL_BATCHES : KERNEL_BATCHES));
+        List<Integer> kernelBatches = line.hasOption("batches") ? batches : batches(KERNEL_BATCHES);
         int warmup = CliOptions.intInRange(line, "warmup", 2, 0, MAX_REPEATS);
-        int repeats = CliOptions.intInRange(line, "repeats", 5, 1, MAX_REPEATS);
-        int calibImages = CliOptions.intInRange(line, "calib-count", Calibrator.DEFAULT_IMAGES, 1, CliOptions.MAX_BATCH);
+        int repeats = CliOptions.intInRange(line, "repeats", 10, 1, MAX_REPEATS);
+        int calib = CliOptions.intInRange(line, "calib-count", DEFAULT_CALIB, 1, CliOptions.MAX_BATCH);
+        boolean small = CliOptions.choice("shapes", line.getOptionValue("shapes", "full"), List.of("full", "small")).equals("small");
+        List<KernelBench.Arch> archs = kernels ? archs(line.getOptionValue("kernel-models", KERNEL_MODELS)) : List.of();
+        PeerResults peer = line.hasOption("peer") ? PeerResults.read(CliOptions.existingFile(line, "peer")) : null;
+        Path out = line.hasOption("out") ? CliOptions.outputFolder(line, "out") : null;
         CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
-        List<String> precisions = List.of(line.getOptionValue("precisions", "fp32").split(",", -1));
-        for (String p : precisions) CliOptions.named("precisions", () -> QuantConfig.preset(p)); // an unknown name fails before any work
-        float[] images = gaussian(batch, cfg, 1);
-        ModelWeights weights = ModelWeights.random(cfg, 0);
-        List<Runner> runners = new ArrayList<>();
-        try (Backend backend = device.open()) {
-            System.err.printf("bench: %s, batch %d, %s; %d warm-up + %d timed forwards each, precisions alternating%n",
-                    arch, batch, backend.description(), warmup, repeats);
-            try {
-                for (String p : precisions) runners.add(runner(p, definition, weights, backend, calibImages));
-                for (Runner r : runners)
-                    for (int i = 0; i < warmup; i++) r.forward.forward(images, batch);
-                double[][] seconds = new double[runners.size()][repeats];
-                for (int i = 0; i < repeats; i++) {
-                    for (int j = 0; j < runners.size(); j++) {
-                        long t0 = System.nanoTime();
-                        runners.get(j).forward.forward(images, batch);
-                        seconds[j][i] = (System.nanoTime() - t0) / 1e9;
-                    }
-                }
-                double fp32 = 0;
-                for (int j = 0; j < runners.size(); j++) {
-                    double[] s = seconds[j];
-                    Arrays.sort(s);
-                    double median = s[repeats / 2], ips = batch / median;
-                    if (j == 0) fp32 = ips;
-                    System.out.printf("%-24s %-6s %-5s batch %4d  %8.1f images/s (%.2fx the first)  median %.3f s (min %.3f, max %.3f)  %.1f GMAC/s%s%n",
-                            arch, backend.name(), runners.get(j).name, batch, ips, ips / fp32, median, s[0], s[repeats - 1],
-                            cfg.macsPerImage() * ips / 1e9, runners.get(j).preparation);
-                }
-            } finally {
-                for (Runner r : runners) r.close();
+
+        try (OpTimingBackend backend = new OpTimingBackend(device.open())) {
+            KernelBench kernelBench = kernels ? CliOptions.named("kernels", backend::kernelBench) : null;
+            System.err.println("bench: " + backend.description());
+            List<BenchRecord> records = List.of();
+            if (models) {
+                ModelBench bench = new ModelBench(backend, () -> Device.CPU.open(device.threads()), System.err::println);
+                records = BenchReport.withPeer(bench.run(new ModelBench.Plan(definitions, presets, batches, warmup, repeats, calib)), peer);
             }
+            List<KernelBench.Result> kernelResults = kernels
+                    ? kernelBench.run(new KernelBench.Options(archs, kernelBatches, small, warmup, repeats), System.err::println) : List.of();
+            List<String> method = new ArrayList<>();
+            if (models)
+                method.add(String.format("models: seeded random weights and gaussian images; %d warm-up and %d timed forwards per case, presets"
+                        + " in alternation, median (latency p50/p99 by nearest rank at batch 1); a forward timed on the host clock, images in to"
+                        + " logits out; op times the median of 3 more forwards marked op by op on the backend's clock; presets calibrated on %d"
+                        + " random images on the CPU", warmup, repeats, calib));
+            if (kernels)
+                method.add(String.format("kernels: on a GPU %d warm-up and %d timed launches, median, CUDA events, inputs rotated among buffers"
+                        + " of at least 128 MiB in all; on the emulator one launch each, counted; shapes %s", warmup, repeats, small ? "small (" + KernelBench.SMALL_ROWS + " rows, attention on 1 image)"
+                        : "full (rows = batch x tokens)"));
+            BenchReport report = new BenchReport(BenchEnvironment.of(backend.facts(), "forwards: host clock; ops and kernels: " + backend.clock().method()), String.join("; ", method), peer, records, kernelResults);
+            if (out != null) for (Path f : report.write(out)) System.err.println("bench: wrote " + f);
+            System.out.print(report.summary());
         }
         return Main.OK;
     }
 
-    /** A forward pass to time, what closes it, and how long preparing it took. */
-    private record Runner(String name, Classifier.Forward forward, AutoCloseable owned, String preparation) {
-        void close() {
+    private static List<String> list(String option, String value) {
+        List<String> items = List.of(value.split(",", -1));
+        if (items.stream().anyMatch(String::isBlank)) throw new QvitException("--" + option + " '" + value + "': an empty item; give names separated by commas");
+        if (new LinkedHashSet<>(items).size() != items.size()) throw new QvitException("--" + option + " '" + value + "' names an item twice");
+        return items;
+    }
+
+    private static List<Integer> batches(String value) {
+        List<Integer> out = new ArrayList<>();
+        for (String item : list("batches", value)) {
             try {
-                owned.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the " + name + " model", e);
+                int n = Integer.parseInt(item.trim());
+                if (n >= 1 && n <= CliOptions.MAX_BATCH) {
+                    out.add(n);
+                    continue;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new QvitException("--batches: '" + item + "' must be a whole number from 1 to " + CliOptions.MAX_BATCH);
+        }
+        return out;
+    }
+
+    private static List<ModelDefinition> definitions(String option, String value) throws IOException {
+        List<ModelDefinition> out = new ArrayList<>();
+        for (String name : list(option, value))
+            out.add(name.equals(DEMO) ? demo() : ModelDefinition.of(CliOptions.named(option, () -> ModelCatalog.lookup(name))));
+        return out;
+    }
+
+    private static List<KernelBench.Arch> archs(String value) throws IOException {
+        List<KernelBench.Arch> out = new ArrayList<>();
+        for (ModelDefinition d : definitions("kernel-models", value)) {
+            VitConfig c = d.config();
+            String name = d.name().contains(".") ? d.name().substring(0, d.name().indexOf('.')) : d.name();
+            out.add(new KernelBench.Arch(name, c.embedDim(), c.mlpHidden(), c.numHeads(), c.numTokens()));
+        }
+        return out;
+    }
+
+    /** The embedded demo model's definition, read from a copy of its files. */
+    private static ModelDefinition demo() throws IOException {
+        Path dir = Files.createTempDirectory("qvit-bench-demo");
+        try {
+            return ModelLoader.definition(DemoCommand.embeddedModel(dir).toString(), ModelLoader.Hints.NONE);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
-    }
-
-    /**
-     * fp32: the float model on the chosen backend. A preset: calibrated on random images, packed and
-     * written as {@code qvit convert} does (to a temporary file, timed), run as integers on the CPU.
-     */
-    private static Runner runner(String precision, ModelDefinition definition, ModelWeights weights, Backend backend,
-                                 int calibImages) throws IOException {
-        VitConfig cfg = definition.config();
-        QuantConfig quant = QuantConfig.preset(precision);
-        if (!quant.quantizes()) {
-            VisionTransformer m = new VisionTransformer(cfg, weights, backend);
-            return new Runner(precision, m::forward, m, "");
-        }
-        long t0 = System.nanoTime();
-        QuantizedModel packed = QuantizedModel.pack(Calibrator.calibrate(cfg, weights, quant, gaussian(calibImages, cfg, 2), calibImages, backend));
-        long t1 = System.nanoTime();
-        Path file = Files.createTempFile("qvit-bench-", ".safetensors");
-        try {
-            QuantizedModelFile.write(file, definition, packed, Map.of());
-        } finally {
-            Files.deleteIfExists(file);
-        }
-        long t2 = System.nanoTime();
-        VisionTransformer m = QuantizedVit.of(packed, backend);
-        return new Runner(precision, m::forward, m, String.format("; calibrate on %d images and pack %.1f s, write the file %.1f s",
-                calibImages, (t1 - t0) / 1e9, (t2 - t1) / 1e9));
-    }
-
-    private static float[] gaussian(int count, VitConfig cfg, long seed) {
-        float[] images = new float[count * cfg.inChans() * cfg.imgSize() * cfg.imgSize()];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < images.length; i++) images[i] = (float) rnd.nextGaussian();
-        return images;
     }
 }

@@ -30,7 +30,7 @@ class OptionValidationTest {
 
     @TempDir
     static Path tmp;
-    private static String model, images, noFile, noFolder, aFile;
+    private static String model, images, noFile, noFolder, aFile, badPeer;
 
     @BeforeAll
     static void fixtures() throws IOException, URISyntaxException {
@@ -41,6 +41,7 @@ class OptionValidationTest {
         noFile = tmp.resolve("absent.safetensors").toString();
         noFolder = tmp.resolve("no-such-folder").resolve("out.safetensors").toString();
         aFile = Files.writeString(tmp.resolve("scores.txt"), "0.5\n0.7\n").toString();
+        badPeer = Files.writeString(tmp.resolve("peer.json"), "{\"environment\": {}, \"records\": [{\"model\": \"deit_small_patch16_224\", \"mode\": \"eager\", \"batch\": 0}]}").toString();
     }
 
     private static Path fixture(String relative) throws URISyntaxException {
@@ -97,13 +98,23 @@ class OptionValidationTest {
         add(c, "convert", "calib-count", convert, "0");
         add(c, "convert", "calib-seed", convert, "x");
 
-        List<String> bench = List.of("--arch", "vit_tiny_patch16_224", "--repeats", "1", "--warmup", "0");
-        add(c, "bench", "arch", List.of(), "vit_nope_patch16_224", "vit_tiny_patch16_224.bad_tag");
-        add(c, "bench", "batch", bench, "0", "x", "99999");
-        add(c, "bench", "warmup", List.of("--arch", "vit_tiny_patch16_224"), "-1", "x", "5000");
-        add(c, "bench", "repeats", List.of("--arch", "vit_tiny_patch16_224"), "0", "x");
-        add(c, "bench", "precisions", bench, "w3a3", "fp32,", "fp32,,w8a8");
+        List<String> bench = List.of("--models", "demo", "--batches", "1", "--repeats", "1", "--warmup", "0");
+        List<String> kernels = List.of("--kernels", "--device", "emu", "--shapes", "small", "--kernel-models", "demo", "--repeats", "1");
+        add(c, "bench", "models", List.of("--repeats", "1"), "vit_nope_patch16_224", "vit_tiny_patch16_224.bad_tag", "some/path.safetensors",
+                "demo,demo", "demo,");
+        add(c, "bench", "presets", bench, "w3a3", "fp32,", "fp32,,w8a8", "fp32,fp32");
+        add(c, "bench", "presets", List.of("--kernels", "--device", "emu"), "fp32"); // the kernel level alone runs every precision
+        add(c, "bench", "batches", bench, "0", "x", "99999", "1,", "1,1");
+        add(c, "bench", "warmup", bench, "-1", "x", "5000");
+        add(c, "bench", "repeats", bench, "0", "x");
         add(c, "bench", "calib-count", bench, "0", "x");
+        add(c, "bench", "out", bench, aFile, tmp.resolve("no").resolve("deeper").toString());
+        add(c, "bench", "peer", bench, noFile, tmp.toString(), aFile, badPeer);
+        add(c, "bench", "kernels", List.of("cpu"), "--device"); // the CPU backend has no kernels of its own
+        add(c, "bench", "kernel-models", kernels, "vit_nope_patch16_224", "demo,,demo");
+        add(c, "bench", "kernel-models", bench, "demo"); // without --kernels
+        add(c, "bench", "shapes", kernels, "tiny", "SMALL");
+        add(c, "bench", "shapes", bench, "small"); // without --kernels
         add(c, "bench", "device", bench, NO_GPU ? new String[] {"tpu", "cuda"} : new String[] {"tpu"});
         add(c, "bench", "threads", bench, "0", "x");
 
@@ -232,15 +243,15 @@ class OptionValidationTest {
     /** Issue 19: a weights path given as --arch was reported as an unknown architecture. */
     @Test
     void archTakesANameNotAFile() {
-        CliRun run = CliRun.of("bench", "--arch", "some/path.safetensors");
+        CliRun run = CliRun.of("bench", "--models", "some/path.safetensors");
         assertEquals(Main.USAGE, run.exit(), run.toString());
-        assertTrue(run.err().contains("--arch: 'some/path.safetensors' is a path or hub spec, but an architecture is a timm name"), run.toString());
+        assertTrue(run.err().contains("--models: 'some/path.safetensors' is a path or hub spec, but an architecture is a timm name"), run.toString());
     }
 
     @Test
     void cudaWithoutAGpuIsOneLine() {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.qvit.backend.cuda.jcuda.JCudaProbe.unavailableReason() != null, "this machine has a GPU");
-        CliRun run = CliRun.of("bench", "--arch", "vit_tiny_patch16_224", "--device", "cuda");
+        CliRun run = CliRun.of("bench", "--models", "vit_tiny_patch16_224", "--device", "cuda");
         assertEquals(Main.USAGE, run.exit(), run.toString());
         assertTrue(run.err().contains("--device: device cuda: no CUDA driver") && run.err().strip().lines().count() == 1, run.toString());
     }

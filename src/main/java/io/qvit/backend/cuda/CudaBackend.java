@@ -3,14 +3,19 @@ package io.qvit.backend.cuda;
 import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
+import io.qvit.backend.DeviceClock;
+import io.qvit.backend.DeviceFacts;
 import io.qvit.backend.ElementType;
 import io.qvit.backend.HostArrays;
+import io.qvit.backend.KernelBench;
 import io.qvit.backend.QuantizedRows;
 import io.qvit.backend.QuantizedWeights;
 import io.qvit.backend.Replay;
 import io.qvit.backend.RowQuantization;
 import io.qvit.backend.Tensor;
+import io.qvit.backend.cuda.bench.CudaKernelBench;
 import io.qvit.backend.cuda.driver.CudaDriver;
+import io.qvit.backend.cuda.emu.EmuDriver;
 import io.qvit.backend.cuda.launch.AssembleTokens;
 import io.qvit.backend.cuda.launch.AttentionF32;
 import io.qvit.backend.cuda.launch.AttentionInt;
@@ -90,8 +95,41 @@ public final class CudaBackend implements Backend {
     }
 
     /** Bytes of device memory the backend holds (in use or pooled). */
+    @Override
     public long deviceBytes() {
         return pool.bytesReserved();
+    }
+
+    @Override
+    public DeviceFacts facts() {
+        return new DeviceFacts(driver.deviceName(), driver.driverVersion(), driver.clocks());
+    }
+
+    /** The driver's events: device time on a GPU, host time on the emulator. */
+    @Override
+    public DeviceClock clock() {
+        record Event(CudaDriver.Event event) implements DeviceClock.Mark {}
+        return new DeviceClock() {
+            @Override
+            public Mark mark() {
+                return new Event(driver.record());
+            }
+
+            @Override
+            public double millis(Mark start, Mark end) {
+                return driver.elapsedMillis(((Event) start).event(), ((Event) end).event());
+            }
+
+            @Override
+            public String method() {
+                return driver instanceof EmuDriver ? "the emulator's events (host time, no meaning as GPU time)" : "CUDA events on the stream";
+            }
+        };
+    }
+
+    @Override
+    public KernelBench kernelBench() {
+        return new CudaKernelBench(driver, modules);
     }
 
     @Override

@@ -17,6 +17,14 @@ public interface CudaDriver extends AutoCloseable {
     /** The device in words, for example {@code NVIDIA H100 80GB HBM3 (sm_90)} or {@code PTX emulator (sm_90, 2 threads)}. */
     String deviceName();
 
+    /** The CUDA driver's version, for example {@code 13.0}, or {@code emulator}. */
+    String driverVersion();
+
+    /** The SM and memory clocks as the device reports them (MHz), or null where it reports none. */
+    default String clocks() {
+        return null;
+    }
+
     /** What launches are checked against. */
     DeviceLimits limits();
 
@@ -34,6 +42,9 @@ public interface CudaDriver extends AutoCloseable {
 
     /** Fills {@code dst}'s remaining bytes from {@code src}; the buffer's position is not moved. */
     void copyToHost(ByteBuffer dst, long src);
+
+    /** Copies {@code bytes} from device address {@code src} to {@code dst}, on the stream (cuMemcpyDtoDAsync): the bandwidth yardstick. */
+    void copy(long dst, long src, long bytes);
 
     /** Sets {@code bytes} bytes at {@code dst} to {@code value} (cuMemsetD8). */
     void memset(long dst, int value, long bytes);

@@ -66,6 +66,11 @@ public final class EmuDriver implements CudaDriver {
     }
 
     @Override
+    public String driverVersion() {
+        return "emulator";
+    }
+
+    @Override
     public DeviceLimits limits() {
         return limits;
     }
@@ -149,6 +154,15 @@ public final class EmuDriver implements CudaDriver {
         int n = dst.remaining();
         Allocation a = global.require(src, n, "cuMemcpyDtoH");
         dst.duplicate().put(a.data, (int) (src - a.base), n);
+    }
+
+    @Override
+    public void copy(long dst, long src, long bytes) {
+        open();
+        Allocation from = global.require(src, bytes, "cuMemcpyDtoD source"), to = global.require(dst, bytes, "cuMemcpyDtoD destination");
+        int f = (int) (src - from.base), t = (int) (dst - to.base);
+        System.arraycopy(from.data, f, to.data, t, (int) bytes);
+        System.arraycopy(from.initialised, f, to.initialised, t, (int) bytes);
     }
 
     @Override

@@ -77,6 +77,21 @@ public final class JCudaGpuDriver implements CudaDriver {
     }
 
     @Override
+    public String driverVersion() {
+        int[] v = new int[1];
+        check(cuDriverGetVersion(v), "cuDriverGetVersion");
+        return v[0] / 1000 + "." + v[0] % 1000 / 10;
+    }
+
+    /** The maximum SM and memory clocks the driver reports (the clocks under load may be lower). */
+    @Override
+    public String clocks() {
+        current();
+        return "SM max " + attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE) / 1000 + " MHz, memory max "
+                + attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE) / 1000 + " MHz";
+    }
+
+    @Override
     public DeviceLimits limits() {
         return limits;
     }
@@ -156,6 +171,13 @@ public final class JCudaGpuDriver implements CudaDriver {
         synchronize();
         check(cuMemcpyDtoH(Pointer.to(dst.slice()), DeviceAddress.at(src), dst.remaining()),
                 "cuMemcpyDtoH(" + dst.remaining() + " bytes from 0x" + Long.toHexString(src) + ")");
+    }
+
+    @Override
+    public void copy(long dst, long src, long bytes) {
+        current();
+        check(cuMemcpyDtoDAsync(DeviceAddress.at(dst), DeviceAddress.at(src), bytes, stream),
+                "cuMemcpyDtoDAsync(" + bytes + " bytes from 0x" + Long.toHexString(src) + " to 0x" + Long.toHexString(dst) + ")");
     }
 
     @Override
