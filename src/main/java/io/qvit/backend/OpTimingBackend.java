@@ -90,6 +90,17 @@ public final class OpTimingBackend implements Backend {
     }
 
     @Override
+    public void copyFromHost(float[] data, Tensor dst) {
+        timed("upload", () -> inner.copyFromHost(data, dst));
+    }
+
+    /** The wrapped backend's replay (a captured graph where it has them); its ops are not marked. */
+    @Override
+    public Replay prepareReplay(Supplier<List<Tensor>> work) {
+        return inner.prepareReplay(work);
+    }
+
+    @Override
     public float[] toHost(Tensor t) {
         return timed("download", () -> inner.toHost(t));
     }

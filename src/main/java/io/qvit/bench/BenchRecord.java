@@ -11,7 +11,8 @@ import java.util.Map;
  *                        the images already on the device, as the PyTorch peer times it; null where no op was marked
  * @param latencyP50Ms    at batch 1: the median forward time; null at other batches
  * @param latencyP99Ms    at batch 1: the 99th percentile (nearest rank) of the timed forwards; null at other batches
- * @param latencyGraphsP50Ms the same with the forward replayed as a CUDA graph; null with {@code graphsNote} saying why
+ * @param latencyGraphsP50Ms at batch 1: the median with the forward replayed as one captured graph ({@code VisionTransformer.replayed});
+ *                        null at other batches, and where the backend has no graphs ({@code graphsNote} says so)
  * @param samples         timed forwards behind the median and percentiles
  * @param deviceBytes     device memory the backend held after this batch's runs (the weights of every preset of the model, activations, pool), or null on the CPU
  * @param modelBytes      bytes of the parameters as run: FP32 floats, or packed codes with their scales and the float parameters
@@ -23,8 +24,8 @@ public record BenchRecord(String model, String preset, int batch, double imagesP
                           Double latencyP99Ms, Double latencyGraphsP50Ms, Double latencyGraphsP99Ms, String graphsNote, int samples,
                           Long deviceBytes, long modelBytes, long fp32ModelBytes, Double ratioVsPytorchFp16Eager,
                           Double ratioVsTorchCompile, Map<String, Double> opMs) {
-    /** Why the CUDA-graph latency is missing until the backend can capture a forward. */
-    public static final String GRAPHS_NOT_CAPTURED = "graphs: not captured";
+    /** Why a batch-1 record has no CUDA-graph latency: the backend replays by issuing the ops again. */
+    public static final String GRAPHS_NOT_CAPTURED = "graphs: none on this backend";
 
     /** This record with the peer's ratios. */
     public BenchRecord withRatios(Double eager, Double compiled) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -174,7 +175,7 @@ public record BenchReport(BenchEnvironment environment, String method, PeerResul
             b.append(String.join(" | ", "| " + r.model(), r.preset(), String.valueOf(r.batch()), significant(r.imagesPerS()),
                     fp32 == null ? "" : fmt("%.2fx", r.imagesPerS() / fp32), r.opImagesPerS() == null ? "" : significant(r.opImagesPerS()),
                     fmt("%.2f", r.medianMs()), opt("%.2f", r.latencyP50Ms()),
-                    opt("%.2f", r.latencyP99Ms()), r.latencyGraphsP50Ms() == null ? r.graphsNote() : fmt("%.2f", r.latencyGraphsP50Ms()),
+                    opt("%.2f", r.latencyP99Ms()), r.latencyGraphsP50Ms() == null ? Objects.toString(r.graphsNote(), "") : fmt("%.2f", r.latencyGraphsP50Ms()),
                     r.deviceBytes() == null ? "" : fmt("%.1f", r.deviceBytes() / 1048576.0), fmt("%.2f", r.modelBytes() / 1048576.0),
                     fmt("1/%.2f", (double) r.fp32ModelBytes() / r.modelBytes()), opt("%.2fx", r.ratioVsPytorchFp16Eager()),
                     opt("%.2fx", r.ratioVsTorchCompile()))).append(" |\n");

@@ -104,11 +104,31 @@ public final class ModelBench {
             long device = backend.deviceBytes();
             Map<String, Double> ops = opTimes(r.model, images, batch, Math.min(OP_FORWARDS, plan.repeats()));
             double onDevice = ops.entrySet().stream().filter(e -> !TRANSFERS.contains(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
+            double[] graphs = batch == 1 ? replayedMillis(r.model, images, plan.repeats()) : null;
             out.add(new BenchRecord(model, r.preset, batch, batch / (median / 1e3), onDevice > 0 ? batch / (onDevice / 1e3) : null, median,
-                    batch == 1 ? median : null, batch == 1 ? percentile(ms[j], 99) : null, null, null, BenchRecord.GRAPHS_NOT_CAPTURED,
+                    batch == 1 ? median : null, batch == 1 ? percentile(ms[j], 99) : null, graphs == null ? null : percentile(graphs, 50),
+                    graphs == null ? null : percentile(graphs, 99), batch == 1 && graphs == null ? BenchRecord.GRAPHS_NOT_CAPTURED : null,
                     plan.repeats(), device < 0 ? null : device, r.modelBytes, fp32Bytes, null, null, ops));
         }
         return out;
+    }
+
+    /**
+     * Batch-1 latencies of the forward replayed as one captured graph, after the replay's first call
+     * (which records it); null where the backend has no graphs.
+     */
+    private static double[] replayedMillis(VisionTransformer model, float[] images, int repeats) {
+        try (VisionTransformer.Replayed replayed = model.replayed(1)) {
+            replayed.forward(images);
+            if (!replayed.captured()) return null;
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                replayed.forward(images);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return ms;
+        }
     }
 
     /** Each op's median over {@code forwards} marked forwards, in ms per forward. */
