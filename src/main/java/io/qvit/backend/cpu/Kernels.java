@@ -51,6 +51,24 @@ abstract class Kernels {
         for (int i = 0; i < n; i++) q[qOff + i] = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
     }
 
+    /**
+     * {@code p[off + i] = log2Value(log2Code(p[off + i], s, true, qmax), s, true, qmax)} for {@code i < n}
+     * (the {@link io.qvit.quant.QuantRules} log-sqrt(2) code of each probability, and its value);
+     * every p in {@code [0, s]}, s finite and at least {@code MIN_SCALE}.
+     */
+    abstract void sqrt2LogValues(float[] p, int off, int n, float s, int qmax);
+
+    static void sqrt2LogValuesScalar(float[] p, int off, int n, float s, int qmax) {
+        for (int i = off; i < off + n; i++)
+            p[i] = io.qvit.quant.QuantRules.log2Value(io.qvit.quant.QuantRules.log2Code(p[i], s, true, qmax), s, true, qmax);
+    }
+
+    /**
+     * {@code x[i] = e^x[i]} for {@code i < n}, x in {@code [-708, 0]}, by {@link Erf#exp}'s polynomial: within
+     * 2^-36 of e^x (relative), not bit-exact; {@link FloatExp} decides where that fixes the float rounding.
+     */
+    abstract void expApproximate(double[] x, int n);
+
     /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */
     abstract void range(float[] x, int off, int n, float[] out);
 

@@ -8,8 +8,9 @@ import io.qvit.quant.QuantRules;
 /**
  * CPU twin of {@link io.qvit.backend.Backend#quantizedAttention}, one (image, head) per call. The
  * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
- * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). Softmax and the
- * probability codes follow the op's steps in scalar fp32; P.V is {@link Kernels#weightedRow}.
+ * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). The softmax's exp
+ * ({@link FloatExp}) and the probability codes ({@link Kernels#sqrt2LogValues}) are vectorised and give
+ * the op's scalar results bit for bit; P.V is {@link Kernels#weightedRow}.
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
@@ -21,6 +22,7 @@ final class QuantizedAttention {
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] sq = new float[0], sk = new float[0];
+        double[] exp = new double[0];
         int[] codes = new int[0];
     }
 
@@ -44,7 +46,8 @@ final class QuantizedAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant.qk(), scale);
         else floatScores(q, k, p, tokens, d, scale);
-        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens);
+        double[] exp = s.exp = s.exp.length >= tokens ? s.exp : new double[tokens];
+        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
         if (quant.v() != null) {
             int[] codes = s.codes = atLeastInt(s.codes, n);
@@ -129,27 +132,31 @@ final class QuantizedAttention {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** p[row .. row + n) = softmax of the scores there: minus their max, exp in double, summed in double. */
-    static void softmaxRow(float[] p, int row, int n) {
+    /**
+     * p[row .. row + n) = softmax of the scores there: minus their max, {@code (float) Math.exp} of that
+     * (by {@link FloatExp}), summed in double; {@code e} is scratch of at least n.
+     */
+    private void softmaxRow(float[] p, int row, int n, double[] e) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]);
+        for (int j = 0; j < n; j++) e[j] = p[row + j] - max;
+        kernels.expApproximate(e, n);
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            float e = (float) Math.exp(p[row + j] - max);
-            p[row + j] = e;
-            sum += e;
+            float v = FloatExp.of(p[row + j] - max, e[j]);
+            p[row + j] = v;
+            sum += v;
         }
         float inv = (float) (1 / sum);
         for (int j = 0; j < n; j++) p[row + j] *= inv;
     }
 
     /** A row of probabilities replaced by the values of its log-sqrt(2) codes at the row's maximum. */
-    private static void log2Row(float[] p, int row, int n, int bits) {
-        int qmax = (1 << bits) - 1;
+    private void log2Row(float[] p, int row, int n, int bits) {
         float s = QuantRules.MIN_SCALE;
         for (int j = 0; j < n; j++) s = Math.max(s, p[row + j]); // NaN stays NaN
         finite(s, "a probability");
-        for (int j = 0; j < n; j++) p[row + j] = QuantRules.log2Value(QuantRules.log2Code(p[row + j], s, true, qmax), s, true, qmax);
+        kernels.sqrt2LogValues(p, row, n, s, (1 << bits) - 1);
     }
 
     private static int[] atLeastInt(int[] a, int n) {

@@ -60,6 +60,16 @@ final class ScalarKernels extends Kernels {
         rangeScalar(x, off, n, out);
     }
 
+    @Override
+    void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
+        sqrt2LogValuesScalar(p, off, n, s, qmax);
+    }
+
+    @Override
+    void expApproximate(double[] x, int n) {
+        for (int i = 0; i < n; i++) x[i] = Erf.exp(x[i]);
+    }
+
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float n = (x * LOG2E + ROUNDER) - ROUNDER;

@@ -1,7 +1,10 @@
 package io.qvit.backend.cpu;
 
+import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.DoubleVector;
+import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,8 +20,12 @@ final class VectorKernels extends Kernels {
     // registers. Single-thread best-of-12 at the ViT shapes: 8x3 105-136 GFLOP/s, 6x2 95-115,
     // 4x4 84-106, 6x3 and 12x2 slower (Xeon, AVX-512). 48 columns divide every ViT width.
     private static final int NR = 3 * L;
+    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
+    // The mantissa fields of QuantRules' log-sqrt(2) thresholds: r = m 2^e reaches one where its own field is at least this.
+    private static final int ROOT4_2_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_2) & 0x7FFFFF;
+    private static final int ROOT4_8_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_8) & 0x7FFFFF;
     /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
     private static final int GELU_BLOCK = 1024;
 
@@ -235,6 +242,44 @@ final class VectorKernels extends Kernels {
             c.add(rounder).reinterpretAsInts().sub(CODE_BITS).intoArray(q, qOff + i);
         }
         quantizeScalar(x, xOff + i, n - i, s, z, qmin, qmax, q, qOff + i);
+    }
+
+    @Override
+    void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int sBits = Float.floatToRawIntBits(s), oddFlip = Float.floatToRawIntBits(s * QuantRules.INV_SQRT_2) ^ sBits;
+        IntVector zero = IntVector.zero(SI);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            IntVector r = FloatVector.fromArray(S, p, off + i).div(sv).reinterpretAsInts();
+            IntVector field = r.lanewise(VectorOperators.LSHR, 23), mantissa = r.and(0x7FFFFF);
+            // r = m 2^e, normal: code = -(2e + the thresholds m reaches), clamped to [0, qmax] (r >= 1 gives 0); r = 0: qmax
+            IntVector code = field.mul(-2).add(254)
+                    .sub(zero.blend(1, mantissa.compare(VectorOperators.GE, ROOT4_2_MANTISSA)))
+                    .sub(zero.blend(1, mantissa.compare(VectorOperators.GE, ROOT4_8_MANTISSA)))
+                    .max(0).min(qmax)
+                    .blend(qmax, r.compare(VectorOperators.EQ, 0));
+            IntVector k = code.lanewise(VectorOperators.ASHR, 1);
+            VectorMask<Integer> kept = code.compare(VectorOperators.LT, qmax);
+            // a negative or subnormal quotient, or a value 2^-k below the normal floats: the scalar rule
+            if (r.compare(VectorOperators.LT, 0).or(field.compare(VectorOperators.EQ, 0).and(r.compare(VectorOperators.NE, 0)))
+                    .or(k.compare(VectorOperators.GT, 126).and(kept)).anyTrue()) {
+                sqrt2LogValuesScalar(p, off + i, L, s, qmax);
+                continue;
+            }
+            // s for even codes, s / sqrt(2) for odd ones, times 2^-k; codes at qmax are 0
+            FloatVector v = code.and(1).neg().and(oddFlip).lanewise(VectorOperators.XOR, sBits).reinterpretAsFloats();
+            FloatVector pow2 = k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            v.mul(pow2).reinterpretAsInts().and(zero.blend(-1, kept)).reinterpretAsFloats().intoArray(p, off + i);
+        }
+        sqrt2LogValuesScalar(p, off + i, n - i, s, qmax);
+    }
+
+    @Override
+    void expApproximate(double[] x, int n) {
+        int i = 0;
+        for (; i + SD.length() <= n; i += SD.length()) exp(DoubleVector.fromArray(SD, x, i)).intoArray(x, i);
+        for (; i < n; i++) x[i] = Erf.exp(x[i]);
     }
 
     @Override
