@@ -30,15 +30,19 @@ final class RowQuantizer {
             throw new QvitException("a fixed row quantization needs a finite scale of at least 2^-23, got " + recipe.scale());
     }
 
-    /** Empty codes, scales and zero points for m rows. */
+    /** Empty codes (with their {@link CentredRows}), scales and zero points for m rows. */
     QuantizedRows allocate(int m) {
-        return new QuantizedRows(new CpuTensor(type, new byte[m * Codes.rowBytes(type, k)], m, k),
-                new CpuTensor(new float[m], m), new CpuTensor(ElementType.I32, new int[m], m), format);
+        CpuTensor codes = new CpuTensor(type, new byte[m * Codes.rowBytes(type, k)], m, k);
+        codes.centred(new CentredRows(new float[m * k], new int[m]));
+        return new QuantizedRows(codes, new CpuTensor(new float[m], m), new CpuTensor(ElementType.I32, new int[m], m), format);
     }
 
     /** Quantizes rows {@code [from, to)} of out from src, row r read at {@code src[(r - from + srcFirstRow) * k]}. */
     void rows(float[] src, int from, int to, int srcFirstRow, QuantizedRows out) {
-        byte[] codes = ((CpuTensor) out.codes()).bytes();
+        CpuTensor codeTensor = (CpuTensor) out.codes();
+        byte[] codes = codeTensor.bytes();
+        float[] centred = codeTensor.centred().values();
+        int[] magnitudes = codeTensor.centred().magnitudes();
         float[] scales = ((CpuTensor) out.scales()).data();
         int[] zeros = ((CpuTensor) out.zeroPoints()).ints();
         float[] x = new float[k];
@@ -58,6 +62,13 @@ final class RowQuantizer {
             scales[r] = s;
             zeros[r] = z;
             kernels.quantize(x, 0, k, s, z, qmin, qmax, q, 0);
+            int magnitude = 0;
+            for (int c = 0; c < k; c++) {
+                int v = q[c] - z;
+                centred[r * k + c] = v;
+                magnitude += Math.abs(v);
+            }
+            magnitudes[r] = magnitude;
             if (Codes.packed4(type)) {
                 int base = r * Codes.rowBytes(type, k);
                 q[k] = 0; // the padding nibble of an odd K
