@@ -40,15 +40,23 @@ abstract class Kernels {
     abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
 
     /**
-     * {@code q[qOff + i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
-     * {@link io.qvit.quant.QuantRules#quantize}; x finite. The vector kernel rounds with
-     * {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for {@code |y| <= 2^22} and, beyond, a value
-     * of the same sign and as far outside every code range, so it clamps the same.
+     * {@code out[outOff + i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax) - z} for {@code i < n}: the
+     * codes of {@link io.qvit.quant.QuantRules#quantize} minus the zero point, small integers held
+     * exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
+     * vector kernel rounds with {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for
+     * {@code |y| <= 2^22} and, beyond, a value of the same sign and as far outside every code range,
+     * so it clamps the same.
      */
-    abstract void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff);
+    abstract int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff);
 
-    static void quantizeScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
-        for (int i = 0; i < n; i++) q[qOff + i] = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
+    static int quantizeCentredScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
+        int magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            int c = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax) - z;
+            out[outOff + i] = c;
+            magnitude += Math.abs(c);
+        }
+        return magnitude;
     }
 
     /**

@@ -23,7 +23,6 @@ final class QuantizedAttention {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] sq = new float[0], sk = new float[0];
         double[] exp = new double[0];
-        int[] codes = new int[0];
     }
 
     QuantizedAttention(Gemm gemm, Kernels kernels) {
@@ -50,10 +49,8 @@ final class QuantizedAttention {
         for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
         if (quant.v() != null) {
-            int[] codes = s.codes = atLeastInt(s.codes, n);
             range(v, 0, n, "V");
-            kernels.quantize(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), codes, 0);
-            for (int i = 0; i < n; i++) v[i] = codes[i] - quant.vZeroPoint();
+            kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0);
         }
         float[] acc = s.acc = atLeast(s.acc, d);
         for (int i = 0; i < tokens; i++) {
@@ -67,8 +64,8 @@ final class QuantizedAttention {
     /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
     private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
         float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
-        centreRows(q, tokens, d, f, sq, "Q", s.codes = atLeastInt(s.codes, tokens * d));
-        centreRows(k, tokens, d, f, sk, "K", s.codes);
+        centreRows(q, tokens, d, f, sq, "Q");
+        centreRows(k, tokens, d, f, sk, "K");
         long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
         if (bound < EXACT) {
             java.util.Arrays.fill(p, 0, tokens * tokens, 0f);
@@ -88,14 +85,13 @@ final class QuantizedAttention {
     }
 
     /** Each row of x {@code [rows, d]} replaced by its min-max codes minus the zero point; the scales into {@code scales}. */
-    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what, int[] codes) {
+    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what) {
         for (int r = 0; r < rows; r++) {
             float[] range = range(x, r * d, d, what);
             float s = QuantRules.scale(f, range[0], range[1]);
             int z = QuantRules.zeroPoint(f, range[0], s);
             scales[r] = s;
-            kernels.quantize(x, r * d, d, s, z, f.qmin(), f.qmax(), codes, 0);
-            for (int c = 0; c < d; c++) x[r * d + c] = codes[c] - z;
+            kernels.quantizeCentred(x, r * d, d, s, z, f.qmin(), f.qmax(), x, r * d);
         }
     }
 
@@ -157,10 +153,6 @@ final class QuantizedAttention {
         for (int j = 0; j < n; j++) s = Math.max(s, p[row + j]); // NaN stays NaN
         finite(s, "a probability");
         kernels.sqrt2LogValues(p, row, n, s, (1 << bits) - 1);
-    }
-
-    private static int[] atLeastInt(int[] a, int n) {
-        return a.length >= n ? a : new int[n];
     }
 
     private static float[] atLeast(float[] a, int n) {

@@ -46,7 +46,6 @@ final class RowQuantizer {
         float[] scales = ((CpuTensor) out.scales()).data();
         int[] zeros = ((CpuTensor) out.zeroPoints()).ints();
         float[] x = new float[k];
-        int[] q = new int[k + 1];
         float[] range = new float[2];
         int qmin = format.qmin(), qmax = format.qmax(), block = recipe.rotate() ? HadamardRotation.block(k) : 0;
         for (int r = from; r < to; r++) {
@@ -61,20 +60,15 @@ final class RowQuantizer {
             int z = recipe.perRow() ? QuantRules.zeroPoint(format, lo, s) : recipe.zeroPoint();
             scales[r] = s;
             zeros[r] = z;
-            kernels.quantize(x, 0, k, s, z, qmin, qmax, q, 0);
-            int magnitude = 0;
-            for (int c = 0; c < k; c++) {
-                int v = q[c] - z;
-                centred[r * k + c] = v;
-                magnitude += Math.abs(v);
-            }
-            magnitudes[r] = magnitude;
+            int row = r * k;
+            magnitudes[r] = kernels.quantizeCentred(x, 0, k, s, z, qmin, qmax, centred, row);
             if (Codes.packed4(type)) {
-                int base = r * Codes.rowBytes(type, k);
-                q[k] = 0; // the padding nibble of an odd K
-                for (int c = 0; c < k; c += 2) codes[base + (c >> 1)] = (byte) ((q[c] & 0xF) | ((q[c + 1] & 0xF) << 4));
+                int base = r * Codes.rowBytes(type, k), c = 0;
+                for (; c + 1 < k; c += 2)
+                    codes[base + (c >> 1)] = (byte) ((((int) centred[row + c] + z) & 0xF) | ((((int) centred[row + c + 1] + z) & 0xF) << 4));
+                if (c < k) codes[base + (c >> 1)] = (byte) (((int) centred[row + c] + z) & 0xF); // an odd K's padding nibble is 0
             } else {
-                for (int c = 0; c < k; c++) codes[r * k + c] = (byte) q[c];
+                for (int c = 0; c < k; c++) codes[row + c] = (byte) ((int) centred[row + c] + z);
             }
         }
     }

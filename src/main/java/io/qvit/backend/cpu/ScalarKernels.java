@@ -49,8 +49,8 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
-        quantizeScalar(x, xOff, n, s, z, qmin, qmax, q, qOff);
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
+        return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff);
     }
 
     @Override

@@ -231,17 +231,19 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
         FloatVector sv = FloatVector.broadcast(S, s), zv = FloatVector.broadcast(S, (float) z), rounder = FloatVector.broadcast(S, ROUNDER);
         FloatVector lo = FloatVector.broadcast(S, (float) qmin), hi = FloatVector.broadcast(S, (float) qmax);
+        IntVector magnitude = IntVector.zero(SI);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector y = FloatVector.fromArray(S, x, xOff + i).div(sv);
-            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi);
+            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi).sub(zv);
+            c.intoArray(out, outOff + i);
             // c + 1.5 * 2^23 is exact for these small integers, and its low mantissa bits are c (two's complement)
-            c.add(rounder).reinterpretAsInts().sub(CODE_BITS).intoArray(q, qOff + i);
+            magnitude = magnitude.add(c.add(rounder).reinterpretAsInts().sub(CODE_BITS).abs());
         }
-        quantizeScalar(x, xOff + i, n - i, s, z, qmin, qmax, q, qOff + i);
+        return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i);
     }
 
     @Override
