@@ -48,7 +48,7 @@ final class IntegerLinear {
             if ((double) op.a().magnitudes()[from + r] * op.maxAbsW() >= EXACT) {
                 for (int j = 0; j < n; j++) v[o + j] = QuantRules.epilogue(doubleSum(a, (from + r) * k, op.panels(), j), sa, sw[j], bias[j]);
             } else { // v holds the exact integer sums: (float) acc is v itself; the epilogue's steps in its order
-                for (int j = 0; j < n; j++) v[o + j] = v[o + j] * (sa * sw[j]) + bias[j];
+                kernels.epilogueRow(v, o, n, sa, sw, bias);
             }
         }
         if (op.gelu()) kernels.gelu(v, 0, rows * n);

@@ -40,24 +40,35 @@ abstract class Kernels {
     abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
 
     /**
-     * {@code out[outOff + i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax) - z} for {@code i < n}: the
-     * codes of {@link io.qvit.quant.QuantRules#quantize} minus the zero point, small integers held
-     * exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
+     * {@code codes[i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
+     * {@link io.qvit.quant.QuantRules#quantize}, and {@code out[outOff + i] = codes[i] - z}: small integers
+     * held exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
      * vector kernel rounds with {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for
      * {@code |y| <= 2^22} and, beyond, a value of the same sign and as far outside every code range,
      * so it clamps the same.
      */
-    abstract int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff);
+    abstract int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes);
 
-    static int quantizeCentredScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
+    static int quantizeCentredScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff,
+                                     int[] codes, int codesOff) {
         int magnitude = 0;
         for (int i = 0; i < n; i++) {
-            int c = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax) - z;
-            out[outOff + i] = c;
-            magnitude += Math.abs(c);
+            int q = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
+            codes[codesOff + i] = q;
+            out[outOff + i] = q - z;
+            magnitude += Math.abs(q - z);
         }
         return magnitude;
     }
+
+    /** {@code out[i] = x[xOff + i] / d[i]} for {@code i < n}. */
+    abstract void divide(float[] x, int xOff, float[] d, float[] out, int n);
+
+    /**
+     * {@code v[off + j] = v[off + j] * (sa * sw[j]) + bias[j]} for {@code j < n}: the integer product's
+     * epilogue ({@link io.qvit.quant.QuantRules#epilogue}) on sums held exactly as floats, its steps in its order.
+     */
+    abstract void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias);
 
     /**
      * {@code p[off + i] = log2Value(log2Code(p[off + i], s, true, qmax), s, true, qmax)} for {@code i < n}

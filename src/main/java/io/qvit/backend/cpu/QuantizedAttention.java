@@ -22,6 +22,7 @@ final class QuantizedAttention {
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] sq = new float[0], sk = new float[0];
+        int[] codes = new int[0];
         double[] exp = new double[0];
     }
 
@@ -50,7 +51,8 @@ final class QuantizedAttention {
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
         if (quant.v() != null) {
             range(v, 0, n, "V");
-            kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0);
+            s.codes = s.codes.length >= n ? s.codes : new int[n];
+            kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0, s.codes);
         }
         float[] acc = s.acc = atLeast(s.acc, d);
         for (int i = 0; i < tokens; i++) {
@@ -64,8 +66,9 @@ final class QuantizedAttention {
     /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
     private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
         float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
-        centreRows(q, tokens, d, f, sq, "Q");
-        centreRows(k, tokens, d, f, sk, "K");
+        s.codes = s.codes.length >= d ? s.codes : new int[d];
+        centreRows(q, tokens, d, f, sq, "Q", s.codes);
+        centreRows(k, tokens, d, f, sk, "K", s.codes);
         long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
         if (bound < EXACT) {
             java.util.Arrays.fill(p, 0, tokens * tokens, 0f);
@@ -85,13 +88,13 @@ final class QuantizedAttention {
     }
 
     /** Each row of x {@code [rows, d]} replaced by its min-max codes minus the zero point; the scales into {@code scales}. */
-    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what) {
+    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what, int[] codes) {
         for (int r = 0; r < rows; r++) {
             float[] range = range(x, r * d, d, what);
             float s = QuantRules.scale(f, range[0], range[1]);
             int z = QuantRules.zeroPoint(f, range[0], s);
             scales[r] = s;
-            kernels.quantizeCentred(x, r * d, d, s, z, f.qmin(), f.qmax(), x, r * d);
+            kernels.quantizeCentred(x, r * d, d, s, z, f.qmin(), f.qmax(), x, r * d, codes);
         }
     }
 

@@ -46,12 +46,13 @@ final class RowQuantizer {
         float[] scales = ((CpuTensor) out.scales()).data();
         int[] zeros = ((CpuTensor) out.zeroPoints()).ints();
         float[] x = new float[k];
+        int[] q = new int[k + 1];
         float[] range = new float[2];
         int qmin = format.qmin(), qmax = format.qmax(), block = recipe.rotate() ? HadamardRotation.block(k) : 0;
         for (int r = from; r < to; r++) {
             int off = (r - from + srcFirstRow) * k;
             if (divisors == null) System.arraycopy(src, off, x, 0, k);
-            else for (int c = 0; c < k; c++) x[c] = src[off + c] / divisors[c];
+            else kernels.divide(src, off, divisors, x, k);
             if (block > 0) HadamardRotation.rotateInPlace(x, 0, k, block);
             kernels.range(x, 0, k, range); // a NaN makes both NaN, an infinity one of them infinite
             float lo = range[0], hi = range[1];
@@ -61,14 +62,13 @@ final class RowQuantizer {
             scales[r] = s;
             zeros[r] = z;
             int row = r * k;
-            magnitudes[r] = kernels.quantizeCentred(x, 0, k, s, z, qmin, qmax, centred, row);
+            magnitudes[r] = kernels.quantizeCentred(x, 0, k, s, z, qmin, qmax, centred, row, q);
             if (Codes.packed4(type)) {
-                int base = r * Codes.rowBytes(type, k), c = 0;
-                for (; c + 1 < k; c += 2)
-                    codes[base + (c >> 1)] = (byte) ((((int) centred[row + c] + z) & 0xF) | ((((int) centred[row + c + 1] + z) & 0xF) << 4));
-                if (c < k) codes[base + (c >> 1)] = (byte) (((int) centred[row + c] + z) & 0xF); // an odd K's padding nibble is 0
+                int base = r * Codes.rowBytes(type, k);
+                q[k] = 0; // the padding nibble of an odd K
+                for (int c = 0; c < k; c += 2) codes[base + (c >> 1)] = (byte) ((q[c] & 0xF) | ((q[c + 1] & 0xF) << 4));
             } else {
-                for (int c = 0; c < k; c++) codes[row + c] = (byte) ((int) centred[row + c] + z);
+                for (int c = 0; c < k; c++) codes[row + c] = (byte) q[c];
             }
         }
     }

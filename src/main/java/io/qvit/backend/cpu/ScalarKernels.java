@@ -49,8 +49,18 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
-        return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff);
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
+        return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff, codes, 0);
+    }
+
+    @Override
+    void divide(float[] x, int xOff, float[] d, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = x[xOff + i] / d[i];
+    }
+
+    @Override
+    void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias) {
+        for (int j = 0; j < n; j++) v[off + j] = v[off + j] * (sa * sw[j]) + bias[j];
     }
 
     @Override

@@ -231,7 +231,7 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff) {
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
         FloatVector sv = FloatVector.broadcast(S, s), zv = FloatVector.broadcast(S, (float) z), rounder = FloatVector.broadcast(S, ROUNDER);
         FloatVector lo = FloatVector.broadcast(S, (float) qmin), hi = FloatVector.broadcast(S, (float) qmax);
         IntVector magnitude = IntVector.zero(SI);
@@ -241,13 +241,34 @@ final class VectorKernels extends Kernels {
             FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi).sub(zv);
             c.intoArray(out, outOff + i);
             // c + 1.5 * 2^23 is exact for these small integers, and its low mantissa bits are c (two's complement)
-            magnitude = magnitude.add(c.add(rounder).reinterpretAsInts().sub(CODE_BITS).abs());
+            IntVector ci = c.add(rounder).reinterpretAsInts().sub(CODE_BITS);
+            ci.add(z).intoArray(codes, i);
+            magnitude = magnitude.add(ci.abs());
         }
-        return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i);
+        return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i, codes, i);
+    }
+
+    @Override
+    void divide(float[] x, int xOff, float[] d, float[] out, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, xOff + i).div(FloatVector.fromArray(S, d, i)).intoArray(out, i);
+        for (; i < n; i++) out[i] = x[xOff + i] / d[i];
+    }
+
+    @Override
+    void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector scale = FloatVector.fromArray(S, sw, j).mul(sa); // sa * sw[j]: the same product either way round
+            FloatVector.fromArray(S, v, off + j).mul(scale).add(FloatVector.fromArray(S, bias, j)).intoArray(v, off + j);
+        }
+        for (; j < n; j++) v[off + j] = v[off + j] * (sa * sw[j]) + bias[j];
     }
 
     @Override
     void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
+        // Conditions as 0/1 lanes from sign bits, no masks: JDK 17 runs compares, blends and mask logic on
+        // 512-bit vectors without intrinsics, slower than the scalar rule.
         FloatVector sv = FloatVector.broadcast(S, s);
         int sBits = Float.floatToRawIntBits(s), oddFlip = Float.floatToRawIntBits(s * QuantRules.INV_SQRT_2) ^ sBits;
         IntVector zero = IntVector.zero(SI);
@@ -255,32 +276,46 @@ final class VectorKernels extends Kernels {
         for (; i + L <= n; i += L) {
             IntVector r = FloatVector.fromArray(S, p, off + i).div(sv).reinterpretAsInts();
             IntVector field = r.lanewise(VectorOperators.LSHR, 23), mantissa = r.and(0x7FFFFF);
-            // r = m 2^e, normal: code = -(2e + the thresholds m reaches), clamped to [0, qmax] (r >= 1 gives 0); r = 0: qmax
-            IntVector code = field.mul(-2).add(254)
-                    .sub(zero.blend(1, mantissa.compare(VectorOperators.GE, ROOT4_2_MANTISSA)))
-                    .sub(zero.blend(1, mantissa.compare(VectorOperators.GE, ROOT4_8_MANTISSA)))
-                    .max(0).min(qmax)
-                    .blend(qmax, r.compare(VectorOperators.EQ, 0));
+            IntVector isZero = r.sub(1).lanewise(VectorOperators.LSHR, 31); // for r >= 0
+            // r = m 2^e, normal: code = -(2e + the thresholds m reaches) = 254 - 2 field - reached, clamped to
+            // [0, qmax] (r >= 1 gives 0); r = 0: qmax
+            IntVector code = IntVector.broadcast(SI, 252).sub(field.add(field))
+                    .add(mantissa.sub(ROOT4_2_MANTISSA).lanewise(VectorOperators.LSHR, 31))
+                    .add(mantissa.sub(ROOT4_8_MANTISSA).lanewise(VectorOperators.LSHR, 31))
+                    .add(isZero.lanewise(VectorOperators.LSHL, 24))
+                    .max(0).min(qmax);
             IntVector k = code.lanewise(VectorOperators.ASHR, 1);
-            VectorMask<Integer> kept = code.compare(VectorOperators.LT, qmax);
-            // a negative or subnormal quotient, or a value 2^-k below the normal floats: the scalar rule
-            if (r.compare(VectorOperators.LT, 0).or(field.compare(VectorOperators.EQ, 0).and(r.compare(VectorOperators.NE, 0)))
-                    .or(k.compare(VectorOperators.GT, 126).and(kept)).anyTrue()) {
+            IntVector kept = code.sub(qmax).lanewise(VectorOperators.ASHR, 31); // -1 where code < qmax
+            // a negative quotient, a subnormal one, or a value 2^-k below the normal floats: the scalar rule
+            IntVector special = r.lanewise(VectorOperators.LSHR, 31)
+                    .or(r.sub(0x800000).lanewise(VectorOperators.LSHR, 31).and(isZero.lanewise(VectorOperators.XOR, 1)))
+                    .or(IntVector.broadcast(SI, 126).sub(k).lanewise(VectorOperators.LSHR, 31).and(kept));
+            if (special.reduceLanes(VectorOperators.OR) != 0) {
                 sqrt2LogValuesScalar(p, off + i, L, s, qmax);
                 continue;
             }
             // s for even codes, s / sqrt(2) for odd ones, times 2^-k; codes at qmax are 0
-            FloatVector v = code.and(1).neg().and(oddFlip).lanewise(VectorOperators.XOR, sBits).reinterpretAsFloats();
-            FloatVector pow2 = k.neg().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            v.mul(pow2).reinterpretAsInts().and(zero.blend(-1, kept)).reinterpretAsFloats().intoArray(p, off + i);
+            FloatVector v = zero.sub(code.and(1)).and(oddFlip).lanewise(VectorOperators.XOR, sBits).reinterpretAsFloats();
+            FloatVector pow2 = IntVector.broadcast(SI, 127).sub(k).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            v.mul(pow2).reinterpretAsInts().and(kept).reinterpretAsFloats().intoArray(p, off + i);
         }
         sqrt2LogValuesScalar(p, off + i, n - i, s, qmax);
     }
 
     @Override
     void expApproximate(double[] x, int n) {
+        // exp's steps written out in the loop: called with a vector argument, exp and poly run boxed here
+        DoubleVector lnHi = DoubleVector.broadcast(SD, -Erf.LN2_HI), lnLo = DoubleVector.broadcast(SD, -Erf.LN2_LO);
         int i = 0;
-        for (; i + SD.length() <= n; i += SD.length()) exp(DoubleVector.fromArray(SD, x, i)).intoArray(x, i);
+        for (; i + SD.length() <= n; i += SD.length()) {
+            DoubleVector v = DoubleVector.fromArray(SD, x, i).max(Erf.EXP_MIN);
+            DoubleVector k = v.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+            DoubleVector r = k.fma(lnLo, k.fma(lnHi, v));
+            DoubleVector p = DoubleVector.broadcast(SD, Erf.EXP_POLY[0]);
+            for (int c = 1; c < Erf.EXP_POLY.length; c++) p = p.fma(r, DoubleVector.broadcast(SD, Erf.EXP_POLY[c]));
+            DoubleVector pow2 = k.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            p.mul(pow2).intoArray(x, i);
+        }
         for (; i < n; i++) x[i] = Erf.exp(x[i]);
     }
 
