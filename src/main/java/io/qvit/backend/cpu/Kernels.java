@@ -61,6 +61,9 @@ abstract class Kernels {
         return magnitude;
     }
 
+    /** {@code x[0, n)} rotated in place as {@link io.qvit.quant.reparam.HadamardRotation#rotateInPlace} does it, bit for bit. */
+    abstract void rotate(float[] x, int n, int block);
+
     /** {@code out[i] = x[xOff + i] / d[i]} for {@code i < n}. */
     abstract void divide(float[] x, int xOff, float[] d, float[] out, int n);
 

@@ -53,7 +53,7 @@ final class RowQuantizer {
             int off = (r - from + srcFirstRow) * k;
             if (divisors == null) System.arraycopy(src, off, x, 0, k);
             else kernels.divide(src, off, divisors, x, k);
-            if (block > 0) HadamardRotation.rotateInPlace(x, 0, k, block);
+            if (block > 0) kernels.rotate(x, k, block);
             kernels.range(x, 0, k, range); // a NaN makes both NaN, an infinity one of them infinite
             float lo = range[0], hi = range[1];
             if (!Float.isFinite(lo) || !Float.isFinite(hi)) throw notFinite(x, r);

@@ -1,5 +1,7 @@
 package io.qvit.backend.cpu;
 
+import io.qvit.quant.reparam.HadamardRotation;
+
 /** Plain-Java twin of {@link VectorKernels}; same operation order, so the same bits. */
 final class ScalarKernels extends Kernels {
     private static final int NR = 16;
@@ -51,6 +53,11 @@ final class ScalarKernels extends Kernels {
     @Override
     int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
         return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff, codes, 0);
+    }
+
+    @Override
+    void rotate(float[] x, int n, int block) {
+        HadamardRotation.rotateInPlace(x, 0, n, block);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.qvit.backend.cpu;
 
 import io.qvit.quant.QuantRules;
+import io.qvit.quant.reparam.HadamardRotation;
 import jdk.incubator.vector.DoubleVector;
 import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +28,10 @@ final class VectorKernels extends Kernels {
     // The mantissa fields of QuantRules' log-sqrt(2) thresholds: r = m 2^e reaches one where its own field is at least this.
     private static final int ROOT4_2_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_2) & 0x7FFFFF;
     private static final int ROOT4_8_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_8) & 0x7FFFFF;
+    // The butterflies at distance h < L inside one vector: the partner lane (j ^ h), and +1 on the
+    // lanes that take u + v, -1 on those that take u - v (negating is exact, and u + (-v) is u - v).
+    private static final VectorShuffle<Float>[] PARTNER = partners();
+    private static final FloatVector[] SIGN = signs();
     /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
     private static final int GELU_BLOCK = 1024;
 
@@ -246,6 +252,50 @@ final class VectorKernels extends Kernels {
             magnitude = magnitude.add(ci.abs());
         }
         return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i, codes, i);
+    }
+
+    @Override
+    void rotate(float[] x, int n, int block) {
+        if (block < L) {
+            HadamardRotation.rotateInPlace(x, 0, n, block);
+            return;
+        }
+        for (int from = 0; from < n; from += block) {
+            for (int i = from; i < from + block; i += L) { // the stages h < L, in order, in registers
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                for (int h = 1, s = 0; h < L; h <<= 1, s++) v = v.rearrange(PARTNER[s]).add(v.mul(SIGN[s]));
+                v.intoArray(x, i);
+            }
+            for (int h = L; h < block; h <<= 1)
+                for (int i = from; i < from + block; i += h << 1)
+                    for (int j = i; j < i + h; j += L) {
+                        FloatVector u = FloatVector.fromArray(S, x, j), v = FloatVector.fromArray(S, x, j + h);
+                        u.add(v).intoArray(x, j);
+                        u.sub(v).intoArray(x, j + h);
+                    }
+        }
+        FloatVector norm = FloatVector.broadcast(S, HadamardRotation.norm(block));
+        for (int i = 0; i < n; i += L) FloatVector.fromArray(S, x, i).mul(norm).intoArray(x, i); // n is a multiple of block >= L
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] partners() {
+        VectorShuffle<Float>[] p = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int s = 0; s < p.length; s++) {
+            int h = 1 << s;
+            p[s] = VectorShuffle.fromOp(S, j -> j ^ h);
+        }
+        return p;
+    }
+
+    private static FloatVector[] signs() {
+        FloatVector[] v = new FloatVector[Integer.numberOfTrailingZeros(L)];
+        float[] lanes = new float[L];
+        for (int s = 0; s < v.length; s++) {
+            for (int j = 0; j < L; j++) lanes[j] = (j & (1 << s)) == 0 ? 1f : -1f;
+            v[s] = FloatVector.fromArray(S, lanes, 0);
+        }
+        return v;
     }
 
     @Override
