@@ -40,6 +40,12 @@ abstract class Kernels {
     abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
 
     /**
+     * {@link #weightedRow} of two rows, p's at {@code pOff} and {@code pOff + n} into out's at
+     * {@code outOff} and {@code outOff + d}: the same sums, each V row read once for both.
+     */
+    abstract void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
+
+    /**
      * {@code codes[i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
      * {@link io.qvit.quant.QuantRules#quantize}, and {@code out[outOff + i] = codes[i] - z}: small integers
      * held exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
@@ -90,6 +96,29 @@ abstract class Kernels {
      * 2^-36 of e^x (relative), not bit-exact; {@link FloatExp} decides where that fixes the float rounding.
      */
     abstract void expApproximate(double[] x, int n);
+
+    /**
+     * {@code out[outOff + j] = q[qOff, qOff + d) . K row j} for {@code j < tokens}, K given transposed
+     * ({@code kT[c * tokens + j]}): four interleaved partial sums {@code s(c mod 4)} of products rounded
+     * to fp32 (no fused multiply-add), the tail of d into s0, then {@code (s0 + s1) + (s2 + s3)}.
+     */
+    abstract void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff);
+
+    /** The scalar {@link #dots} of columns {@code [from, tokens)}: the scalar kernel, and the vector one's tail. */
+    static void dotsFrom(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff, int from) {
+        for (int j = from; j < tokens; j++) {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                s0 += q[qOff + c] * kT[c * tokens + j];
+                s1 += q[qOff + c + 1] * kT[(c + 1) * tokens + j];
+                s2 += q[qOff + c + 2] * kT[(c + 2) * tokens + j];
+                s3 += q[qOff + c + 3] * kT[(c + 3) * tokens + j];
+            }
+            for (; c < d; c++) s0 += q[qOff + c] * kT[c * tokens + j];
+            out[outOff + j] = (s0 + s1) + (s2 + s3);
+        }
+    }
 
     /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */
     abstract void range(float[] x, int off, int n, float[] out);

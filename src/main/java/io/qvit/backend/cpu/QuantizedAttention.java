@@ -10,7 +10,7 @@ import io.qvit.quant.QuantRules;
  * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
  * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). The softmax's exp
  * ({@link FloatExp}) and the probability codes ({@link Kernels#sqrt2LogValues}) are vectorised and give
- * the op's scalar results bit for bit; P.V is {@link Kernels#weightedRow}.
+ * the op's scalar results bit for bit; P.V is {@link Kernels#weightedRowPair}.
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
@@ -21,6 +21,7 @@ final class QuantizedAttention {
 
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
+        float[] kT = new float[0];
         float[] sq = new float[0], sk = new float[0];
         int[] codes = new int[0];
         double[] exp = new double[0];
@@ -45,7 +46,7 @@ final class QuantizedAttention {
         }
         float scale = (float) (1.0 / Math.sqrt(d));
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant.qk(), scale);
-        else floatScores(q, k, p, tokens, d, scale);
+        else floatScores(s, q, k, p, tokens, d, scale);
         double[] exp = s.exp = s.exp.length >= tokens ? s.exp : new double[tokens];
         for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
@@ -54,12 +55,16 @@ final class QuantizedAttention {
             s.codes = s.codes.length >= n ? s.codes : new int[n];
             kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0, s.codes);
         }
-        float[] acc = s.acc = atLeast(s.acc, d);
-        for (int i = 0; i < tokens; i++) {
-            kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
-            int o = (b * tokens + i) * dim + h * d;
-            if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[c] * quant.vScale();
-            else System.arraycopy(acc, 0, out, o, d);
+        float[] acc = s.acc = atLeast(s.acc, 2 * d);
+        for (int i = 0; i < tokens; i += 2) {
+            int rows = Math.min(2, tokens - i);
+            if (rows == 2) kernels.weightedRowPair(p, i * tokens, tokens, v, d, acc, 0);
+            else kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
+            for (int r = 0; r < rows; r++) {
+                int o = (b * tokens + i + r) * dim + h * d;
+                if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[r * d + c] * quant.vScale();
+                else System.arraycopy(acc, r * d, out, o, d);
+            }
         }
     }
 
@@ -112,23 +117,13 @@ final class QuantizedAttention {
             throw new QvitException("quantized attention: " + what + " has a NaN or infinite value (" + x + "); quantization needs finite inputs");
     }
 
-    private static void floatScores(float[] q, float[] k, float[] p, int tokens, int d, float scale) {
-        for (int i = 0; i < tokens; i++)
-            for (int j = 0; j < tokens; j++) p[i * tokens + j] = dot(q, i * d, k, j * d, d) * scale;
-    }
-
-    /** Four interleaved partial sums, {@code (s0 + s1) + (s2 + s3)}, the tail into s0. */
-    private static float dot(float[] a, int ia, float[] b, int ib, int d) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int c = 0;
-        for (; c + 4 <= d; c += 4) {
-            s0 += a[ia + c] * b[ib + c];
-            s1 += a[ia + c + 1] * b[ib + c + 1];
-            s2 += a[ia + c + 2] * b[ib + c + 2];
-            s3 += a[ia + c + 3] * b[ib + c + 3];
-        }
-        for (; c < d; c++) s0 += a[ia + c] * b[ib + c];
-        return (s0 + s1) + (s2 + s3);
+    /** Scores from the float Q and K: {@link Kernels#dots} on K transposed, times the 1/sqrt(d). */
+    private void floatScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, float scale) {
+        float[] kT = s.kT = atLeast(s.kT, tokens * d);
+        for (int j = 0; j < tokens; j++)
+            for (int c = 0; c < d; c++) kT[c * tokens + j] = k[j * d + c];
+        for (int i = 0; i < tokens; i++) kernels.dots(q, i * d, d, kT, tokens, p, i * tokens);
+        for (int i = 0; i < tokens * tokens; i++) p[i] *= scale;
     }
 
     /**

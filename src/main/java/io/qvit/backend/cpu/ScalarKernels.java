@@ -51,8 +51,19 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        weightedColumns(p, pOff, n, v, d, out, outOff, 0);
+        weightedColumns(p, pOff + n, n, v, d, out, outOff + d, 0);
+    }
+
+    @Override
     int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
         return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff, codes, 0);
+    }
+
+    @Override
+    void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff) {
+        dotsFrom(q, qOff, d, kT, tokens, out, outOff, 0);
     }
 
     @Override

@@ -255,6 +255,24 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff) {
+        int j = 0;
+        for (; j + L <= tokens; j += L) { // L columns at once, each lane the scalar order
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                s0 = s0.add(FloatVector.fromArray(S, kT, c * tokens + j).mul(q[qOff + c]));
+                s1 = s1.add(FloatVector.fromArray(S, kT, (c + 1) * tokens + j).mul(q[qOff + c + 1]));
+                s2 = s2.add(FloatVector.fromArray(S, kT, (c + 2) * tokens + j).mul(q[qOff + c + 2]));
+                s3 = s3.add(FloatVector.fromArray(S, kT, (c + 3) * tokens + j).mul(q[qOff + c + 3]));
+            }
+            for (; c < d; c++) s0 = s0.add(FloatVector.fromArray(S, kT, c * tokens + j).mul(q[qOff + c]));
+            s0.add(s1).add(s2.add(s3)).intoArray(out, outOff + j);
+        }
+        dotsFrom(q, qOff, d, kT, tokens, out, outOff, j);
+    }
+
+    @Override
     void rotate(float[] x, int n, int block) {
         if (block < L) {
             HadamardRotation.rotateInPlace(x, 0, n, block);
@@ -370,9 +388,45 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        int c = 0, qOff = pOff + n, outOff2 = outOff + d;
+        for (; c + 4 * L <= d; c += 4 * L) { // eight vectors of sums, four per row, share each load of V
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int j = 0; j < n; j++) {
+                FloatVector wa = FloatVector.broadcast(S, p[pOff + j]), wb = FloatVector.broadcast(S, p[qOff + j]);
+                int o = j * d + c;
+                FloatVector v0 = FloatVector.fromArray(S, v, o), v1 = FloatVector.fromArray(S, v, o + L);
+                FloatVector v2 = FloatVector.fromArray(S, v, o + 2 * L), v3 = FloatVector.fromArray(S, v, o + 3 * L);
+                a0 = a0.add(v0.mul(wa));
+                a1 = a1.add(v1.mul(wa));
+                a2 = a2.add(v2.mul(wa));
+                a3 = a3.add(v3.mul(wa));
+                b0 = b0.add(v0.mul(wb));
+                b1 = b1.add(v1.mul(wb));
+                b2 = b2.add(v2.mul(wb));
+                b3 = b3.add(v3.mul(wb));
+            }
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + c + L);
+            a2.intoArray(out, outOff + c + 2 * L);
+            a3.intoArray(out, outOff + c + 3 * L);
+            b0.intoArray(out, outOff2 + c);
+            b1.intoArray(out, outOff2 + c + L);
+            b2.intoArray(out, outOff2 + c + 2 * L);
+            b3.intoArray(out, outOff2 + c + 3 * L);
+        }
+        weightedFrom(p, pOff, n, v, d, out, outOff, c);
+        weightedFrom(p, qOff, n, v, d, out, outOff2, c);
+    }
+
+    @Override
     void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        weightedFrom(p, pOff, n, v, d, out, outOff, 0);
+    }
+
+    /** {@link #weightedRow} of columns {@code [c, d)}. */
+    private static void weightedFrom(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff, int c) {
         // No branch on zero weights here: a vector sum carried through a branch is not kept in registers.
-        int c = 0;
         for (; c + 4 * L <= d; c += 4 * L) { // four vectors of sums stay in registers over all of j
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int j = 0; j < n; j++) {
