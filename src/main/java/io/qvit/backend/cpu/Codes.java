@@ -25,15 +25,4 @@ final class Codes {
         if (packed4(type)) Int4Packing.unpackRow(data, r, k, signed(type), dst);
         else Int8Packing.unpackRow(data, r, k, signed(type), dst);
     }
-
-    /** Writes code q (within its type's range) as element c of row r. */
-    static void put(byte[] data, ElementType type, int r, int k, int c, int q) {
-        if (packed4(type)) {
-            int i = r * Int4Packing.rowBytes(k) + (c >> 1);
-            int nibble = q & 0xF;
-            data[i] = (byte) ((c & 1) == 0 ? (data[i] & 0xF0) | nibble : (data[i] & 0x0F) | (nibble << 4));
-        } else {
-            data[r * k + c] = (byte) q;
-        }
-    }
 }
