@@ -61,10 +61,10 @@ public final class QuantRules {
 
     // Log2 thresholds: the smallest fp32 mantissas m in [1, 2) with m >= 2^(1/4), 2^(1/2), 2^(3/4).
     // The thresholds are irrational, so no float equals one and round-half cases never arise.
-    static final float ROOT4_2 = Float.intBitsToFloat(0x3f9837f1);   // 1.1892072f, just above 2^0.25
+    public static final float ROOT4_2 = Float.intBitsToFloat(0x3f9837f1);   // 1.1892072f, just above 2^0.25
     static final float SQRT_2 = Float.intBitsToFloat(0x3fb504f4);    // 1.4142137f, just above 2^0.5
-    static final float ROOT4_8 = Float.intBitsToFloat(0x3fd744fd);   // 1.6817929f, just above 2^0.75
-    static final float INV_SQRT_2 = Float.intBitsToFloat(0x3f3504f3); // 0.70710677f, fp32 nearest 2^-0.5
+    public static final float ROOT4_8 = Float.intBitsToFloat(0x3fd744fd);   // 1.6817929f, just above 2^0.75
+    public static final float INV_SQRT_2 = Float.intBitsToFloat(0x3f3504f3); // 0.70710677f, fp32 nearest 2^-0.5
 
     /**
      * Log2 code of a probability: {@code clamp(rint(-log2(p / s) * steps), 0, qmax)} where steps is

@@ -25,43 +25,4 @@ final class Codes {
         if (packed4(type)) Int4Packing.unpackRow(data, r, k, signed(type), dst);
         else Int8Packing.unpackRow(data, r, k, signed(type), dst);
     }
-
-    /**
-     * Row r's codes minus {@code zero} as floats into {@code dst[off..off+k)} (small integers, exact);
-     * returns the sum of their magnitudes (exact in int: at most 255 * K).
-     */
-    static int centredRow(byte[] data, ElementType type, int r, int k, int zero, float[] dst, int off) {
-        boolean signed = signed(type);
-        if (packed4(type)) {
-            int base = r * Int4Packing.rowBytes(k);
-            for (int c = 0; c + 1 < k; c += 2) {
-                int b = data[base + (c >> 1)];
-                int lo = signed ? (b << 28) >> 28 : b & 0xF, hi = signed ? (b << 24) >> 28 : (b >> 4) & 0xF;
-                dst[off + c] = lo - zero;
-                dst[off + c + 1] = hi - zero;
-            }
-            if ((k & 1) != 0) {
-                int b = data[base + (k >> 1)];
-                dst[off + k - 1] = (signed ? (b << 28) >> 28 : b & 0xF) - zero;
-            }
-        } else {
-            int base = r * k;
-            if (signed) for (int c = 0; c < k; c++) dst[off + c] = data[base + c] - zero;
-            else for (int c = 0; c < k; c++) dst[off + c] = (data[base + c] & 0xFF) - zero;
-        }
-        int abs = 0;
-        for (int c = 0; c < k; c++) abs += Math.abs((int) dst[off + c]);
-        return abs;
-    }
-
-    /** Writes code q (within its type's range) as element c of row r. */
-    static void put(byte[] data, ElementType type, int r, int k, int c, int q) {
-        if (packed4(type)) {
-            int i = r * Int4Packing.rowBytes(k) + (c >> 1);
-            int nibble = q & 0xF;
-            data[i] = (byte) ((c & 1) == 0 ? (data[i] & 0xF0) | nibble : (data[i] & 0x0F) | (nibble << 4));
-        } else {
-            data[r * k + c] = (byte) q;
-        }
-    }
 }

@@ -341,6 +341,7 @@ public final class CpuBackend implements Backend {
         int m = codes.dim(0), k = codes.dim(1), n = wc.dim(0);
         if (wc.dim(1) != k) throw new QvitException("integer linear: input " + Arrays.toString(codes.shape()) + " does not match weight " + Arrays.toString(wc.shape()));
         if (wc.panels() == null) throw new QvitException("weight codes " + wc + " were not uploaded with uploadWeights");
+        if (codes.centred() == null) throw new QvitException("input codes " + codes + " were not made by quantizeRows");
         float[] bias = e.bias() == null ? null : vector(e.bias(), n, "bias");
         float[] gamma = e.gamma() == null ? null : vector(e.gamma(), n, "LayerScale gamma");
         float[] residual = null;
@@ -350,8 +351,7 @@ public final class CpuBackend implements Backend {
                 throw new QvitException("integer linear: residual " + Arrays.toString(r.shape()) + " should be [" + m + ", " + n + "]");
             residual = r.data();
         }
-        return new IntegerLinear.Operands(m, n, k, codes.bytes(), codes.type(), vector(x.scales(), m, "input scales"),
-                cpu(x.zeroPoints(), "input zero points").ints(), wc.panels(), wc.maxAbsCode(),
+        return new IntegerLinear.Operands(m, n, k, codes.centred(), vector(x.scales(), m, "input scales"), wc.panels(), wc.maxAbsCode(),
                 vector(w.scales(), n, "weight scales"), bias, e.gelu(), residual, gamma);
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * A tensor of the CPU backend: a row-major array ({@code float[]} for F32, {@code int[]} for I32,
  * {@code byte[]} of packed codes otherwise) and a shape. A tensor used as a GEMM weight also keeps
  * its weight panels ({@link PackedWeights}), made on first use (float weights) or at upload
- * (quantized ones). Using a closed tensor throws {@link IllegalStateException}.
+ * (quantized ones); activation codes keep their {@link CentredRows}, made with them. Using a closed tensor throws {@link IllegalStateException}.
  */
 final class CpuTensor implements Tensor {
     private final int[] shape;
@@ -17,6 +17,8 @@ final class CpuTensor implements Tensor {
     private PackedWeights panels;
     /** For code weights: the largest |code - zero point|, which bounds the exact float sums. */
     private float maxAbsCode;
+    /** For activation codes: the same codes as the GEMM takes them (see {@link CentredRows}). */
+    private CentredRows centred;
 
     CpuTensor(float[] data, int... shape) {
         this(ElementType.F32, data, shape);
@@ -96,10 +98,19 @@ final class CpuTensor implements Tensor {
         return maxAbsCode;
     }
 
+    synchronized CentredRows centred() {
+        return centred;
+    }
+
+    synchronized void centred(CentredRows c) {
+        centred = c;
+    }
+
     @Override
     public synchronized void close() {
         data = null;
         panels = null;
+        centred = null;
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.qvit.backend.cpu;
 
-import io.qvit.backend.ElementType;
 import io.qvit.backend.QuantizedRows;
 import io.qvit.quant.QuantRules;
 
 /**
  * CPU twin of {@link io.qvit.backend.Backend#integerLinear}: the zero-point-corrected sums taken by
- * the float GEMM on codes held as floats (the weights' were centred and packed at upload). The
+ * the float GEMM on codes held as floats: the weights' centred and packed into panels at upload,
+ * the inputs' centred by {@link RowQuantizer} ({@link CentredRows}). The
  * codes are small integers, and an fp32 sum of integers is exact while every partial sum stays
  * within 2^24 in magnitude, which {@code sum_k |qa - za| * max |qw - zw|} bounds in any summation
  * order. A row past that bound (possible with 8-bit inputs and weights and a wide K) is summed again
@@ -16,14 +16,14 @@ final class IntegerLinear {
     private static final double EXACT = 0x1p24;
 
     /** One call's operands, checked by the backend. */
-    record Operands(int m, int n, int k, byte[] a, ElementType aType, float[] sa, int[] za,
+    record Operands(int m, int n, int k, CentredRows a, float[] sa,
                     PackedWeights panels, float maxAbsW, float[] sw,
                     float[] bias, boolean gelu, float[] residual, float[] gamma) {}
 
     private final Gemm gemm;
     private final Kernels kernels;
-    /** Each thread's input floats and outputs: fresh arrays of this size cost page faults on every call. */
-    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Each thread's outputs: fresh arrays of this size cost page faults on every call. */
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[1][0]);
 
     IntegerLinear(Gemm gemm, Kernels kernels) {
         this.gemm = gemm;
@@ -37,26 +37,18 @@ final class IntegerLinear {
     void rows(Operands op, int from, int to, float[] y, RowQuantizer requantize, QuantizedRows out) {
         int rows = to - from, n = op.n(), k = op.k();
         float[][] sc = scratch.get();
-        if (sc[0].length < rows * k) sc[0] = new float[rows * k];
-        if (sc[1].length < rows * n) sc[1] = new float[rows * n];
-        float[] a = sc[0], v = sc[1];
-        boolean[] inexact = new boolean[rows];
-        boolean anyInexact = false;
-        for (int r = 0; r < rows; r++) {
-            long abs = Codes.centredRow(op.a(), op.aType(), from + r, k, op.za()[from + r], a, r * k);
-            inexact[r] = (double) abs * op.maxAbsW() >= EXACT;
-            anyInexact |= inexact[r];
-        }
+        if (sc[0].length < rows * n) sc[0] = new float[rows * n];
+        float[] a = op.a().values(), v = sc[0];
         java.util.Arrays.fill(v, 0, rows * n, 0f);
-        gemm.multiplyAdd(a, 0, k, rows, op.panels(), v, 0, n);
+        gemm.multiplyAdd(a, from * k, k, rows, op.panels(), v, 0, n);
         float[] sw = op.sw(), bias = op.bias() == null ? zeros(n) : op.bias();
         for (int r = 0; r < rows; r++) {
             float sa = op.sa()[from + r];
             int o = r * n;
-            if (inexact[r]) {
-                for (int j = 0; j < n; j++) v[o + j] = QuantRules.epilogue(doubleSum(a, r * k, op.panels(), j), sa, sw[j], bias[j]);
+            if ((double) op.a().magnitudes()[from + r] * op.maxAbsW() >= EXACT) {
+                for (int j = 0; j < n; j++) v[o + j] = QuantRules.epilogue(doubleSum(a, (from + r) * k, op.panels(), j), sa, sw[j], bias[j]);
             } else { // v holds the exact integer sums: (float) acc is v itself; the epilogue's steps in its order
-                for (int j = 0; j < n; j++) v[o + j] = v[o + j] * (sa * sw[j]) + bias[j];
+                kernels.epilogueRow(v, o, n, sa, sw, bias);
             }
         }
         if (op.gelu()) kernels.gelu(v, 0, rows * n);

@@ -40,15 +40,84 @@ abstract class Kernels {
     abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
 
     /**
-     * {@code q[qOff + i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
-     * {@link io.qvit.quant.QuantRules#quantize}; x finite. The vector kernel rounds with
-     * {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for {@code |y| <= 2^22} and, beyond, a value
-     * of the same sign and as far outside every code range, so it clamps the same.
+     * {@link #weightedRow} of two rows, p's at {@code pOff} and {@code pOff + n} into out's at
+     * {@code outOff} and {@code outOff + d}: the same sums, each V row read once for both.
      */
-    abstract void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff);
+    abstract void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
 
-    static void quantizeScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
-        for (int i = 0; i < n; i++) q[qOff + i] = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
+    /**
+     * {@code codes[i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
+     * {@link io.qvit.quant.QuantRules#quantize}, and {@code out[outOff + i] = codes[i] - z}: small integers
+     * held exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
+     * vector kernel rounds with {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for
+     * {@code |y| <= 2^22} and, beyond, a value of the same sign and as far outside every code range,
+     * so it clamps the same.
+     */
+    abstract int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes);
+
+    static int quantizeCentredScalar(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff,
+                                     int[] codes, int codesOff) {
+        int magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            int q = io.qvit.quant.QuantRules.quantize(x[xOff + i], s, z, qmin, qmax);
+            codes[codesOff + i] = q;
+            out[outOff + i] = q - z;
+            magnitude += Math.abs(q - z);
+        }
+        return magnitude;
+    }
+
+    /** {@code x[0, n)} rotated in place as {@link io.qvit.quant.reparam.HadamardRotation#rotateInPlace} does it, bit for bit. */
+    abstract void rotate(float[] x, int n, int block);
+
+    /** {@code out[i] = x[xOff + i] / d[i]} for {@code i < n}. */
+    abstract void divide(float[] x, int xOff, float[] d, float[] out, int n);
+
+    /**
+     * {@code v[off + j] = v[off + j] * (sa * sw[j]) + bias[j]} for {@code j < n}: the integer product's
+     * epilogue ({@link io.qvit.quant.QuantRules#epilogue}) on sums held exactly as floats, its steps in its order.
+     */
+    abstract void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias);
+
+    /**
+     * {@code p[off + i] = log2Value(log2Code(p[off + i], s, true, qmax), s, true, qmax)} for {@code i < n}
+     * (the {@link io.qvit.quant.QuantRules} log-sqrt(2) code of each probability, and its value);
+     * every p in {@code [0, s]}, s finite and at least {@code MIN_SCALE}.
+     */
+    abstract void sqrt2LogValues(float[] p, int off, int n, float s, int qmax);
+
+    static void sqrt2LogValuesScalar(float[] p, int off, int n, float s, int qmax) {
+        for (int i = off; i < off + n; i++)
+            p[i] = io.qvit.quant.QuantRules.log2Value(io.qvit.quant.QuantRules.log2Code(p[i], s, true, qmax), s, true, qmax);
+    }
+
+    /**
+     * {@code x[i] = e^x[i]} for {@code i < n}, x in {@code [-708, 0]}, by {@link Erf#exp}'s polynomial: within
+     * 2^-36 of e^x (relative), not bit-exact; {@link FloatExp} decides where that fixes the float rounding.
+     */
+    abstract void expApproximate(double[] x, int n);
+
+    /**
+     * {@code out[outOff + j] = q[qOff, qOff + d) . K row j} for {@code j < tokens}, K given transposed
+     * ({@code kT[c * tokens + j]}): four interleaved partial sums {@code s(c mod 4)} of products rounded
+     * to fp32 (no fused multiply-add), the tail of d into s0, then {@code (s0 + s1) + (s2 + s3)}.
+     */
+    abstract void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff);
+
+    /** The scalar {@link #dots} of columns {@code [from, tokens)}: the scalar kernel, and the vector one's tail. */
+    static void dotsFrom(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff, int from) {
+        for (int j = from; j < tokens; j++) {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                s0 += q[qOff + c] * kT[c * tokens + j];
+                s1 += q[qOff + c + 1] * kT[(c + 1) * tokens + j];
+                s2 += q[qOff + c + 2] * kT[(c + 2) * tokens + j];
+                s3 += q[qOff + c + 3] * kT[(c + 3) * tokens + j];
+            }
+            for (; c < d; c++) s0 += q[qOff + c] * kT[c * tokens + j];
+            out[outOff + j] = (s0 + s1) + (s2 + s3);
+        }
     }
 
     /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */

@@ -8,8 +8,9 @@ import io.qvit.quant.QuantRules;
 /**
  * CPU twin of {@link io.qvit.backend.Backend#quantizedAttention}, one (image, head) per call. The
  * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
- * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). Softmax and the
- * probability codes follow the op's steps in scalar fp32; P.V is {@link Kernels#weightedRow}.
+ * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). The softmax's exp
+ * ({@link FloatExp}) and the probability codes ({@link Kernels#sqrt2LogValues}) are vectorised and give
+ * the op's scalar results bit for bit; P.V is {@link Kernels#weightedRowPair}.
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
@@ -20,8 +21,10 @@ final class QuantizedAttention {
 
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
+        float[] kT = new float[0];
         float[] sq = new float[0], sk = new float[0];
         int[] codes = new int[0];
+        double[] exp = new double[0];
     }
 
     QuantizedAttention(Gemm gemm, Kernels kernels) {
@@ -43,28 +46,33 @@ final class QuantizedAttention {
         }
         float scale = (float) (1.0 / Math.sqrt(d));
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant.qk(), scale);
-        else floatScores(q, k, p, tokens, d, scale);
-        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens);
+        else floatScores(s, q, k, p, tokens, d, scale);
+        double[] exp = s.exp = s.exp.length >= tokens ? s.exp : new double[tokens];
+        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
         if (quant.v() != null) {
-            int[] codes = s.codes = atLeastInt(s.codes, n);
             range(v, 0, n, "V");
-            kernels.quantize(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), codes, 0);
-            for (int i = 0; i < n; i++) v[i] = codes[i] - quant.vZeroPoint();
+            s.codes = s.codes.length >= n ? s.codes : new int[n];
+            kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0, s.codes);
         }
-        float[] acc = s.acc = atLeast(s.acc, d);
-        for (int i = 0; i < tokens; i++) {
-            kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
-            int o = (b * tokens + i) * dim + h * d;
-            if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[c] * quant.vScale();
-            else System.arraycopy(acc, 0, out, o, d);
+        float[] acc = s.acc = atLeast(s.acc, 2 * d);
+        for (int i = 0; i < tokens; i += 2) {
+            int rows = Math.min(2, tokens - i);
+            if (rows == 2) kernels.weightedRowPair(p, i * tokens, tokens, v, d, acc, 0);
+            else kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
+            for (int r = 0; r < rows; r++) {
+                int o = (b * tokens + i + r) * dim + h * d;
+                if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[r * d + c] * quant.vScale();
+                else System.arraycopy(acc, r * d, out, o, d);
+            }
         }
     }
 
     /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
     private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
         float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
-        centreRows(q, tokens, d, f, sq, "Q", s.codes = atLeastInt(s.codes, tokens * d));
+        s.codes = s.codes.length >= d ? s.codes : new int[d];
+        centreRows(q, tokens, d, f, sq, "Q", s.codes);
         centreRows(k, tokens, d, f, sk, "K", s.codes);
         long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
         if (bound < EXACT) {
@@ -91,8 +99,7 @@ final class QuantizedAttention {
             float s = QuantRules.scale(f, range[0], range[1]);
             int z = QuantRules.zeroPoint(f, range[0], s);
             scales[r] = s;
-            kernels.quantize(x, r * d, d, s, z, f.qmin(), f.qmax(), codes, 0);
-            for (int c = 0; c < d; c++) x[r * d + c] = codes[c] - z;
+            kernels.quantizeCentred(x, r * d, d, s, z, f.qmin(), f.qmax(), x, r * d, codes);
         }
     }
 
@@ -110,50 +117,40 @@ final class QuantizedAttention {
             throw new QvitException("quantized attention: " + what + " has a NaN or infinite value (" + x + "); quantization needs finite inputs");
     }
 
-    private static void floatScores(float[] q, float[] k, float[] p, int tokens, int d, float scale) {
-        for (int i = 0; i < tokens; i++)
-            for (int j = 0; j < tokens; j++) p[i * tokens + j] = dot(q, i * d, k, j * d, d) * scale;
+    /** Scores from the float Q and K: {@link Kernels#dots} on K transposed, times the 1/sqrt(d). */
+    private void floatScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, float scale) {
+        float[] kT = s.kT = atLeast(s.kT, tokens * d);
+        for (int j = 0; j < tokens; j++)
+            for (int c = 0; c < d; c++) kT[c * tokens + j] = k[j * d + c];
+        for (int i = 0; i < tokens; i++) kernels.dots(q, i * d, d, kT, tokens, p, i * tokens);
+        for (int i = 0; i < tokens * tokens; i++) p[i] *= scale;
     }
 
-    /** Four interleaved partial sums, {@code (s0 + s1) + (s2 + s3)}, the tail into s0. */
-    private static float dot(float[] a, int ia, float[] b, int ib, int d) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int c = 0;
-        for (; c + 4 <= d; c += 4) {
-            s0 += a[ia + c] * b[ib + c];
-            s1 += a[ia + c + 1] * b[ib + c + 1];
-            s2 += a[ia + c + 2] * b[ib + c + 2];
-            s3 += a[ia + c + 3] * b[ib + c + 3];
-        }
-        for (; c < d; c++) s0 += a[ia + c] * b[ib + c];
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** p[row .. row + n) = softmax of the scores there: minus their max, exp in double, summed in double. */
-    static void softmaxRow(float[] p, int row, int n) {
+    /**
+     * p[row .. row + n) = softmax of the scores there: minus their max, {@code (float) Math.exp} of that
+     * (by {@link FloatExp}), summed in double; {@code e} is scratch of at least n.
+     */
+    private void softmaxRow(float[] p, int row, int n, double[] e) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]);
+        for (int j = 0; j < n; j++) e[j] = p[row + j] - max;
+        kernels.expApproximate(e, n);
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            float e = (float) Math.exp(p[row + j] - max);
-            p[row + j] = e;
-            sum += e;
+            float v = FloatExp.of(p[row + j] - max, e[j]);
+            p[row + j] = v;
+            sum += v;
         }
         float inv = (float) (1 / sum);
         for (int j = 0; j < n; j++) p[row + j] *= inv;
     }
 
     /** A row of probabilities replaced by the values of its log-sqrt(2) codes at the row's maximum. */
-    private static void log2Row(float[] p, int row, int n, int bits) {
-        int qmax = (1 << bits) - 1;
+    private void log2Row(float[] p, int row, int n, int bits) {
         float s = QuantRules.MIN_SCALE;
         for (int j = 0; j < n; j++) s = Math.max(s, p[row + j]); // NaN stays NaN
         finite(s, "a probability");
-        for (int j = 0; j < n; j++) p[row + j] = QuantRules.log2Value(QuantRules.log2Code(p[row + j], s, true, qmax), s, true, qmax);
-    }
-
-    private static int[] atLeastInt(int[] a, int n) {
-        return a.length >= n ? a : new int[n];
+        kernels.sqrt2LogValues(p, row, n, s, (1 << bits) - 1);
     }
 
     private static float[] atLeast(float[] a, int n) {

@@ -30,15 +30,19 @@ final class RowQuantizer {
             throw new QvitException("a fixed row quantization needs a finite scale of at least 2^-23, got " + recipe.scale());
     }
 
-    /** Empty codes, scales and zero points for m rows. */
+    /** Empty codes (with their {@link CentredRows}), scales and zero points for m rows. */
     QuantizedRows allocate(int m) {
-        return new QuantizedRows(new CpuTensor(type, new byte[m * Codes.rowBytes(type, k)], m, k),
-                new CpuTensor(new float[m], m), new CpuTensor(ElementType.I32, new int[m], m), format);
+        CpuTensor codes = new CpuTensor(type, new byte[m * Codes.rowBytes(type, k)], m, k);
+        codes.centred(new CentredRows(new float[m * k], new int[m]));
+        return new QuantizedRows(codes, new CpuTensor(new float[m], m), new CpuTensor(ElementType.I32, new int[m], m), format);
     }
 
     /** Quantizes rows {@code [from, to)} of out from src, row r read at {@code src[(r - from + srcFirstRow) * k]}. */
     void rows(float[] src, int from, int to, int srcFirstRow, QuantizedRows out) {
-        byte[] codes = ((CpuTensor) out.codes()).bytes();
+        CpuTensor codeTensor = (CpuTensor) out.codes();
+        byte[] codes = codeTensor.bytes();
+        float[] centred = codeTensor.centred().values();
+        int[] magnitudes = codeTensor.centred().magnitudes();
         float[] scales = ((CpuTensor) out.scales()).data();
         int[] zeros = ((CpuTensor) out.zeroPoints()).ints();
         float[] x = new float[k];
@@ -48,8 +52,8 @@ final class RowQuantizer {
         for (int r = from; r < to; r++) {
             int off = (r - from + srcFirstRow) * k;
             if (divisors == null) System.arraycopy(src, off, x, 0, k);
-            else for (int c = 0; c < k; c++) x[c] = src[off + c] / divisors[c];
-            if (block > 0) HadamardRotation.rotateInPlace(x, 0, k, block);
+            else kernels.divide(src, off, divisors, x, k);
+            if (block > 0) kernels.rotate(x, k, block);
             kernels.range(x, 0, k, range); // a NaN makes both NaN, an infinity one of them infinite
             float lo = range[0], hi = range[1];
             if (!Float.isFinite(lo) || !Float.isFinite(hi)) throw notFinite(x, r);
@@ -57,13 +61,14 @@ final class RowQuantizer {
             int z = recipe.perRow() ? QuantRules.zeroPoint(format, lo, s) : recipe.zeroPoint();
             scales[r] = s;
             zeros[r] = z;
-            kernels.quantize(x, 0, k, s, z, qmin, qmax, q, 0);
+            int row = r * k;
+            magnitudes[r] = kernels.quantizeCentred(x, 0, k, s, z, qmin, qmax, centred, row, q);
             if (Codes.packed4(type)) {
                 int base = r * Codes.rowBytes(type, k);
                 q[k] = 0; // the padding nibble of an odd K
                 for (int c = 0; c < k; c += 2) codes[base + (c >> 1)] = (byte) ((q[c] & 0xF) | ((q[c + 1] & 0xF) << 4));
             } else {
-                for (int c = 0; c < k; c++) codes[r * k + c] = (byte) q[c];
+                for (int c = 0; c < k; c++) codes[row + c] = (byte) q[c];
             }
         }
     }

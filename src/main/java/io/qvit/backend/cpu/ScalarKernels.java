@@ -1,5 +1,7 @@
 package io.qvit.backend.cpu;
 
+import io.qvit.quant.reparam.HadamardRotation;
+
 /** Plain-Java twin of {@link VectorKernels}; same operation order, so the same bits. */
 final class ScalarKernels extends Kernels {
     private static final int NR = 16;
@@ -49,8 +51,34 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
-        quantizeScalar(x, xOff, n, s, z, qmin, qmax, q, qOff);
+    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        weightedColumns(p, pOff, n, v, d, out, outOff, 0);
+        weightedColumns(p, pOff + n, n, v, d, out, outOff + d, 0);
+    }
+
+    @Override
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
+        return quantizeCentredScalar(x, xOff, n, s, z, qmin, qmax, out, outOff, codes, 0);
+    }
+
+    @Override
+    void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff) {
+        dotsFrom(q, qOff, d, kT, tokens, out, outOff, 0);
+    }
+
+    @Override
+    void rotate(float[] x, int n, int block) {
+        HadamardRotation.rotateInPlace(x, 0, n, block);
+    }
+
+    @Override
+    void divide(float[] x, int xOff, float[] d, float[] out, int n) {
+        for (int i = 0; i < n; i++) out[i] = x[xOff + i] / d[i];
+    }
+
+    @Override
+    void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias) {
+        for (int j = 0; j < n; j++) v[off + j] = v[off + j] * (sa * sw[j]) + bias[j];
     }
 
     @Override
@@ -58,6 +86,16 @@ final class ScalarKernels extends Kernels {
         out[0] = Float.POSITIVE_INFINITY;
         out[1] = Float.NEGATIVE_INFINITY;
         rangeScalar(x, off, n, out);
+    }
+
+    @Override
+    void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
+        sqrt2LogValuesScalar(p, off, n, s, qmax);
+    }
+
+    @Override
+    void expApproximate(double[] x, int n) {
+        for (int i = 0; i < n; i++) x[i] = Erf.exp(x[i]);
     }
 
     static float exp(float x) {

@@ -1,9 +1,14 @@
 package io.qvit.backend.cpu;
 
+import io.qvit.quant.QuantRules;
+import io.qvit.quant.reparam.HadamardRotation;
 import jdk.incubator.vector.DoubleVector;
+import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,8 +22,16 @@ final class VectorKernels extends Kernels {
     // registers. Single-thread best-of-12 at the ViT shapes: 8x3 105-136 GFLOP/s, 6x2 95-115,
     // 4x4 84-106, 6x3 and 12x2 slower (Xeon, AVX-512). 48 columns divide every ViT width.
     private static final int NR = 3 * L;
+    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
+    // The mantissa fields of QuantRules' log-sqrt(2) thresholds: r = m 2^e reaches one where its own field is at least this.
+    private static final int ROOT4_2_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_2) & 0x7FFFFF;
+    private static final int ROOT4_8_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_8) & 0x7FFFFF;
+    // The butterflies at distance h < L inside one vector: the partner lane (j ^ h), and +1 on the
+    // lanes that take u + v, -1 on those that take u - v (negating is exact, and u + (-v) is u - v).
+    private static final VectorShuffle<Float>[] PARTNER = partners();
+    private static final FloatVector[] SIGN = signs();
     /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
     private static final int GELU_BLOCK = 1024;
 
@@ -224,23 +237,196 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void quantize(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, int[] q, int qOff) {
+    int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
         FloatVector sv = FloatVector.broadcast(S, s), zv = FloatVector.broadcast(S, (float) z), rounder = FloatVector.broadcast(S, ROUNDER);
         FloatVector lo = FloatVector.broadcast(S, (float) qmin), hi = FloatVector.broadcast(S, (float) qmax);
+        IntVector magnitude = IntVector.zero(SI);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector y = FloatVector.fromArray(S, x, xOff + i).div(sv);
-            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi);
+            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi).sub(zv);
+            c.intoArray(out, outOff + i);
             // c + 1.5 * 2^23 is exact for these small integers, and its low mantissa bits are c (two's complement)
-            c.add(rounder).reinterpretAsInts().sub(CODE_BITS).intoArray(q, qOff + i);
+            IntVector ci = c.add(rounder).reinterpretAsInts().sub(CODE_BITS);
+            ci.add(z).intoArray(codes, i);
+            magnitude = magnitude.add(ci.abs());
         }
-        quantizeScalar(x, xOff + i, n - i, s, z, qmin, qmax, q, qOff + i);
+        return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i, codes, i);
+    }
+
+    @Override
+    void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff) {
+        int j = 0;
+        for (; j + L <= tokens; j += L) { // L columns at once, each lane the scalar order
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                s0 = s0.add(FloatVector.fromArray(S, kT, c * tokens + j).mul(q[qOff + c]));
+                s1 = s1.add(FloatVector.fromArray(S, kT, (c + 1) * tokens + j).mul(q[qOff + c + 1]));
+                s2 = s2.add(FloatVector.fromArray(S, kT, (c + 2) * tokens + j).mul(q[qOff + c + 2]));
+                s3 = s3.add(FloatVector.fromArray(S, kT, (c + 3) * tokens + j).mul(q[qOff + c + 3]));
+            }
+            for (; c < d; c++) s0 = s0.add(FloatVector.fromArray(S, kT, c * tokens + j).mul(q[qOff + c]));
+            s0.add(s1).add(s2.add(s3)).intoArray(out, outOff + j);
+        }
+        dotsFrom(q, qOff, d, kT, tokens, out, outOff, j);
+    }
+
+    @Override
+    void rotate(float[] x, int n, int block) {
+        if (block < L) {
+            HadamardRotation.rotateInPlace(x, 0, n, block);
+            return;
+        }
+        for (int from = 0; from < n; from += block) {
+            for (int i = from; i < from + block; i += L) { // the stages h < L, in order, in registers
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                for (int h = 1, s = 0; h < L; h <<= 1, s++) v = v.rearrange(PARTNER[s]).add(v.mul(SIGN[s]));
+                v.intoArray(x, i);
+            }
+            for (int h = L; h < block; h <<= 1)
+                for (int i = from; i < from + block; i += h << 1)
+                    for (int j = i; j < i + h; j += L) {
+                        FloatVector u = FloatVector.fromArray(S, x, j), v = FloatVector.fromArray(S, x, j + h);
+                        u.add(v).intoArray(x, j);
+                        u.sub(v).intoArray(x, j + h);
+                    }
+        }
+        FloatVector norm = FloatVector.broadcast(S, HadamardRotation.norm(block));
+        for (int i = 0; i < n; i += L) FloatVector.fromArray(S, x, i).mul(norm).intoArray(x, i); // n is a multiple of block >= L
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] partners() {
+        VectorShuffle<Float>[] p = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int s = 0; s < p.length; s++) {
+            int h = 1 << s;
+            p[s] = VectorShuffle.fromOp(S, j -> j ^ h);
+        }
+        return p;
+    }
+
+    private static FloatVector[] signs() {
+        FloatVector[] v = new FloatVector[Integer.numberOfTrailingZeros(L)];
+        float[] lanes = new float[L];
+        for (int s = 0; s < v.length; s++) {
+            for (int j = 0; j < L; j++) lanes[j] = (j & (1 << s)) == 0 ? 1f : -1f;
+            v[s] = FloatVector.fromArray(S, lanes, 0);
+        }
+        return v;
+    }
+
+    @Override
+    void divide(float[] x, int xOff, float[] d, float[] out, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, xOff + i).div(FloatVector.fromArray(S, d, i)).intoArray(out, i);
+        for (; i < n; i++) out[i] = x[xOff + i] / d[i];
+    }
+
+    @Override
+    void epilogueRow(float[] v, int off, int n, float sa, float[] sw, float[] bias) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector scale = FloatVector.fromArray(S, sw, j).mul(sa); // sa * sw[j]: the same product either way round
+            FloatVector.fromArray(S, v, off + j).mul(scale).add(FloatVector.fromArray(S, bias, j)).intoArray(v, off + j);
+        }
+        for (; j < n; j++) v[off + j] = v[off + j] * (sa * sw[j]) + bias[j];
+    }
+
+    @Override
+    void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
+        // Conditions as 0/1 lanes from sign bits, no masks: JDK 17 runs compares, blends and mask logic on
+        // 512-bit vectors without intrinsics, slower than the scalar rule.
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int sBits = Float.floatToRawIntBits(s), oddFlip = Float.floatToRawIntBits(s * QuantRules.INV_SQRT_2) ^ sBits;
+        IntVector zero = IntVector.zero(SI);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            IntVector r = FloatVector.fromArray(S, p, off + i).div(sv).reinterpretAsInts();
+            IntVector field = r.lanewise(VectorOperators.LSHR, 23), mantissa = r.and(0x7FFFFF);
+            IntVector isZero = r.sub(1).lanewise(VectorOperators.LSHR, 31); // for r >= 0
+            // r = m 2^e, normal: code = -(2e + the thresholds m reaches) = 254 - 2 field - reached, clamped to
+            // [0, qmax] (r >= 1 gives 0); r = 0: qmax
+            IntVector code = IntVector.broadcast(SI, 252).sub(field.add(field))
+                    .add(mantissa.sub(ROOT4_2_MANTISSA).lanewise(VectorOperators.LSHR, 31))
+                    .add(mantissa.sub(ROOT4_8_MANTISSA).lanewise(VectorOperators.LSHR, 31))
+                    .add(isZero.lanewise(VectorOperators.LSHL, 24))
+                    .max(0).min(qmax);
+            IntVector k = code.lanewise(VectorOperators.ASHR, 1);
+            IntVector kept = code.sub(qmax).lanewise(VectorOperators.ASHR, 31); // -1 where code < qmax
+            // a negative quotient, a subnormal one, or a value 2^-k below the normal floats: the scalar rule
+            IntVector special = r.lanewise(VectorOperators.LSHR, 31)
+                    .or(r.sub(0x800000).lanewise(VectorOperators.LSHR, 31).and(isZero.lanewise(VectorOperators.XOR, 1)))
+                    .or(IntVector.broadcast(SI, 126).sub(k).lanewise(VectorOperators.LSHR, 31).and(kept));
+            if (special.reduceLanes(VectorOperators.OR) != 0) {
+                sqrt2LogValuesScalar(p, off + i, L, s, qmax);
+                continue;
+            }
+            // s for even codes, s / sqrt(2) for odd ones, times 2^-k; codes at qmax are 0
+            FloatVector v = zero.sub(code.and(1)).and(oddFlip).lanewise(VectorOperators.XOR, sBits).reinterpretAsFloats();
+            FloatVector pow2 = IntVector.broadcast(SI, 127).sub(k).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            v.mul(pow2).reinterpretAsInts().and(kept).reinterpretAsFloats().intoArray(p, off + i);
+        }
+        sqrt2LogValuesScalar(p, off + i, n - i, s, qmax);
+    }
+
+    @Override
+    void expApproximate(double[] x, int n) {
+        // exp's steps written out in the loop: called with a vector argument, exp and poly run boxed here
+        DoubleVector lnHi = DoubleVector.broadcast(SD, -Erf.LN2_HI), lnLo = DoubleVector.broadcast(SD, -Erf.LN2_LO);
+        int i = 0;
+        for (; i + SD.length() <= n; i += SD.length()) {
+            DoubleVector v = DoubleVector.fromArray(SD, x, i).max(Erf.EXP_MIN);
+            DoubleVector k = v.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+            DoubleVector r = k.fma(lnLo, k.fma(lnHi, v));
+            DoubleVector p = DoubleVector.broadcast(SD, Erf.EXP_POLY[0]);
+            for (int c = 1; c < Erf.EXP_POLY.length; c++) p = p.fma(r, DoubleVector.broadcast(SD, Erf.EXP_POLY[c]));
+            DoubleVector pow2 = k.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            p.mul(pow2).intoArray(x, i);
+        }
+        for (; i < n; i++) x[i] = Erf.exp(x[i]);
+    }
+
+    @Override
+    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        int c = 0, qOff = pOff + n, outOff2 = outOff + d;
+        for (; c + 4 * L <= d; c += 4 * L) { // eight vectors of sums, four per row, share each load of V
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int j = 0; j < n; j++) {
+                FloatVector wa = FloatVector.broadcast(S, p[pOff + j]), wb = FloatVector.broadcast(S, p[qOff + j]);
+                int o = j * d + c;
+                FloatVector v0 = FloatVector.fromArray(S, v, o), v1 = FloatVector.fromArray(S, v, o + L);
+                FloatVector v2 = FloatVector.fromArray(S, v, o + 2 * L), v3 = FloatVector.fromArray(S, v, o + 3 * L);
+                a0 = a0.add(v0.mul(wa));
+                a1 = a1.add(v1.mul(wa));
+                a2 = a2.add(v2.mul(wa));
+                a3 = a3.add(v3.mul(wa));
+                b0 = b0.add(v0.mul(wb));
+                b1 = b1.add(v1.mul(wb));
+                b2 = b2.add(v2.mul(wb));
+                b3 = b3.add(v3.mul(wb));
+            }
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + c + L);
+            a2.intoArray(out, outOff + c + 2 * L);
+            a3.intoArray(out, outOff + c + 3 * L);
+            b0.intoArray(out, outOff2 + c);
+            b1.intoArray(out, outOff2 + c + L);
+            b2.intoArray(out, outOff2 + c + 2 * L);
+            b3.intoArray(out, outOff2 + c + 3 * L);
+        }
+        weightedFrom(p, pOff, n, v, d, out, outOff, c);
+        weightedFrom(p, qOff, n, v, d, out, outOff2, c);
     }
 
     @Override
     void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+        weightedFrom(p, pOff, n, v, d, out, outOff, 0);
+    }
+
+    /** {@link #weightedRow} of columns {@code [c, d)}. */
+    private static void weightedFrom(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff, int c) {
         // No branch on zero weights here: a vector sum carried through a branch is not kept in registers.
-        int c = 0;
         for (; c + 4 * L <= d; c += 4 * L) { // four vectors of sums stay in registers over all of j
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int j = 0; j < n; j++) {

@@ -52,6 +52,11 @@ public final class HadamardRotation {
     /** 1/sqrt(b), once b is checked to be a power of two that tiles n. */
     private static float norm(int b, int n) {
         if (Integer.bitCount(b) != 1 || n % b != 0) throw new IllegalArgumentException("a Hadamard block of " + b + " does not tile " + n);
+        return norm(b);
+    }
+
+    /** The factor every element is multiplied by after the transform of blocks of b. */
+    public static float norm(int b) {
         return (float) (1 / Math.sqrt(b));
     }
 

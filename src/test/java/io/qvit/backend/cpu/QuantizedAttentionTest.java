@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuantizedAttentionTest {
     @ParameterizedTest(name = "batch {0}, tokens {1}, heads {2}, head width {3}: Q/K {4} bits, V {5}, P {6}, vector {7}")
     @CsvSource({"2,13,3,16,8,8,8,true", "2,13,3,16,4,4,4,true", "1,7,2,24,0,6,5,true", "3,5,1,9,3,0,0,true",
-            "2,11,4,8,0,0,0,true", "2,13,3,16,8,8,8,false", "1,7,2,24,4,0,3,false", "1,197,1,64,4,4,4,true"})
+            "2,11,4,8,0,0,0,true", "2,13,3,16,8,8,8,false", "1,7,2,24,4,0,3,false", "1,197,1,64,4,4,4,true",
+            "1,197,1,64,0,4,4,true", "2,37,2,21,0,8,4,true", "2,37,2,21,0,8,4,false"})
     void followsTheSpecification(int batch, int tokens, int heads, int d, int qkBits, int vBits, int pBits, boolean vector) {
         SplittableRandom rnd = Check.random("quantizedAttention");
         int dim = heads * d;
