@@ -222,14 +222,15 @@ final class ConvertedModelValidator {
         }
     }
 
-    /** Codes inside the bits' range, and the nibble that pads an odd K at 2 to 4 bits ({@link io.qvit.quant.Int4Packing}) 0. */
+    /** Codes inside the bits' range (signed codes in two's complement, unsigned ones as they are), and the nibble that pads an odd K at 2 to 4 bits ({@link io.qvit.quant.Int4Packing}) 0. */
     private void checkCodes(String name, WeightTensor t, int k, QuantFormat f) {
         ByteBuffer b = ((StoredTensor) t).bytes();
         int rows = t.shape()[0], rowBytes = t.shape()[1];
         boolean nibbles = f.bits() <= 4;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < k; c++) {
-                int v = nibbles ? signed(b.get(r * rowBytes + c / 2) >> (4 * (c % 2)) & 0xF, 4) : b.get(r * rowBytes + c);
+                int v = nibbles ? b.get(r * rowBytes + c / 2) >> (4 * (c % 2)) & 0xF : b.get(r * rowBytes + c) & 0xFF;
+                if (f.symmetric()) v = signed(v, nibbles ? 4 : 8);
                 if (v < f.qmin() || v > f.qmax())
                     throw new QvitException(file + ": " + name + " row " + r + " holds code " + v + " at column " + c + ", outside the "
                             + f.bits() + "-bit range " + f.qmin() + " to " + f.qmax() + " that qvit.quant gives it; convert the model again");
