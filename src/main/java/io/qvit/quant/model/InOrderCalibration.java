@@ -169,8 +169,8 @@ final class InOrderCalibration {
     /**
      * RepQ-ViT's scale reparameterisation: with channel c's range given by its scale {@code Δc} and
      * zero point {@code zc}, the target scale is the mean of the Δc and the target zero point the
-     * mean of the zc (rounded here, so that the integer path can take it); {@code r = Δ / Δ̄} and
-     * {@code b = minc / r - min̄} move every channel onto the target range
+     * mean of the zc (the quantizer takes it rounded, so that the integer path can run it);
+     * {@code r = Δ / Δ̄} and {@code b = minc / r - min̄} move every channel onto the target range
      * ({@link LayerNormReparameterizer#applyWithShifts}).
      */
     private ModelWeights reparameterise(ModelWeights fp32) {
@@ -183,9 +183,11 @@ final class InOrderCalibration {
                 deltaSum += x.delta();
                 zeroSum += x.zeroPoint();
             }
-            float delta = (float) (deltaSum / a.length);
-            int zero = (int) Math.min(Math.max(Math.rint(zeroSum / a.length), 0), f.qmax());
-            float targetMin = -zero * delta;
+            float delta = (float) (deltaSum / a.length), meanZero = (float) (zeroSum / a.length);
+            // RepQ-ViT shifts onto the mean zero point itself, fractional: the channels' grids stay where its
+            // code puts them, and only a clipped value differs (by under half a step) with the rounded zero point
+            float targetMin = -meanZero * delta;
+            int zero = (int) Math.min(Math.max(Math.rint(meanZero), 0), f.qmax());
             float[] r = new float[a.length], b = new float[a.length];
             for (int c = 0; c < a.length; c++) {
                 r[c] = a[c].delta() / delta;
