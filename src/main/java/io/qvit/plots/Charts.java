@@ -74,9 +74,10 @@ public final class Charts {
         return chart;
     }
 
-    /** Points given as {x, y} arrays per series, markers only, the axes fitted to the data. */
+    /** Points given as {x, y} arrays per series, markers only, the axes fitted to the data, the legend beside the plot (points gather in any corner). */
     public static XYChart scatter(String title, String xLabel, String yLabel, Map<String, double[][]> series) {
         XYChart chart = xy(title, xLabel, yLabel);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
             s.setMarker(SeriesMarkers.CIRCLE);

@@ -94,8 +94,8 @@ public final class StudyFigures {
                 Map<String, double[][]> series = new LinkedHashMap<>();
                 perMethod.forEach((m, points) -> series.put(m, new double[][] {
                         points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()}));
-                save(names, dir, "method_aupr_out_vs_top1_" + kind.cliName(), Charts.scatter("AUPR-Out change against top-1 change from FP32, "
-                        + kind.cliName() + ", per method (each point a model and precision)", "top-1 change (points)", "AUPR-Out change (points, mean over OOD sets)", series));
+                save(names, dir, "method_aupr_out_vs_top1_" + kind.cliName(), Charts.scatter("Change from FP32 per method, " + kind.cliName()
+                        + " (a point per model and precision)", "top-1 change (points)", "AUPR-Out change (points, mean over OOD sets)", series));
             }
         removeOthers(dir, names);
         return names;
