@@ -2,12 +2,14 @@ package io.qvit.api;
 
 import io.qvit.QvitException;
 import io.qvit.quant.model.QuantConfig;
+import io.qvit.quant.model.QuantMethod;
 import java.util.Objects;
 
 /**
- * The bits a model runs at: weights and activations, 2 to 8 bits or float. The presets are the
- * study's; {@link #of} sets weights and all activations (attention operands and probabilities
- * included). Immutable.
+ * The bits a model runs at: weights and activations, 2 to 8 bits or float, and the post-training
+ * quantization method that picks the ranges ({@link #withMethod}; qvit's own by default). The
+ * presets are the study's; {@link #of} sets weights and all activations (attention operands and
+ * probabilities included). Immutable.
  */
 public final class Precision {
     /** No quantization. */
@@ -48,6 +50,19 @@ public final class Precision {
 
     QuantConfig config() {
         return config;
+    }
+
+    /**
+     * The same bits under another PTQ method: {@code qvit} (the default), {@code repq} (RepQ-ViT) or
+     * {@code minmax} (the naive floor); {@link io.qvit.quant.model.QuantMethod} says what each does.
+     */
+    public Precision withMethod(String method) {
+        return new Precision(config.with(QuantMethod.parse(method)));
+    }
+
+    /** The PTQ method's name: qvit, repq or minmax. */
+    public String method() {
+        return config.method().id();
     }
 
     /** Weight bits, or 32 for float. */

@@ -128,15 +128,18 @@ public interface Backend extends AutoCloseable {
      * The quantized attention core of {@code qkv [B*T, 3D]} (timm's layout), {@code [B*T, D]} out, per
      * image and head (head-major rows of width {@code d = D / heads}):
      * <ol>
-     *   <li>Q and K, when quantized: each row's min-max codes c with scale s and zero point z; the
+     *   <li>Q and K, when quantized: each row's min-max codes c with scale s and zero point z (or,
+     *       where {@link AttentionQuantization#qkPerRow} is false, codes at the calibrated scales); the
      *       score {@code ((float) sum_c (cq - zq)(ck - zk) * (sq * sk)) * (1/sqrt d)} (the sum exact in
      *       integers). In fp32: {@code dot * (1/sqrt d)}, the dot as four interleaved partial sums
      *       {@code (s0 + s1) + (s2 + s3)} over c mod 4, then the tail into s0.</li>
      *   <li>Softmax per row: minus the row maximum, {@code (float) exp} of the difference in double, the
      *       sum of those floats in double in column order, each multiplied by {@code (float) (1 / sum)}.</li>
-     *   <li>Probabilities, when quantized: each row's log-sqrt(2) codes at the row's maximum
-     *       ({@link io.qvit.quant.Log2Quantizer#rowScale}), replaced by their values
-     *       ({@link io.qvit.quant.QuantRules#log2Value}).</li>
+     *   <li>Probabilities, when quantized, as {@link AttentionQuantization#probCodes} says: each row's
+     *       log-sqrt(2) codes at the row's maximum ({@link io.qvit.quant.Log2Quantizer#rowScale}), or
+     *       at the calibrated scale with 2^b non-zero levels, replaced by their values
+     *       ({@link io.qvit.quant.QuantRules#log2Value}); or uniform codes at the calibrated scale,
+     *       replaced by theirs ({@link io.qvit.quant.QuantRules#dequantize}).</li>
      *   <li>{@code out[i] = sum_j p[i][j] * v[j]} in j order, each product and sum rounded to fp32
      *       (no fused multiply-add), zero probabilities skipped; V as its codes minus the zero point
      *       when quantized, the sum then multiplied by V's scale.</li>

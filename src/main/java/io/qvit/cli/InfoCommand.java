@@ -58,6 +58,7 @@ final class InfoCommand implements Command {
             print(def, params, source);
             row("quantized", c.model().quant() + "; " + ByteSize.format(c.model().parameterBytes()) + " of parameters against "
                     + ByteSize.format(params * 4) + " as FP32 (" + String.format("%.2fx smaller", 4.0 * params / c.model().parameterBytes()) + ")");
+            row("method", c.model().quant().method().id() + (c.metadata().containsKey("qvit.method") ? "" : " (the file predates qvit.method)"));
             String calib = c.metadata().get("qvit.calibration");
             if (calib != null) row("calibrated", calib);
             return Main.OK;

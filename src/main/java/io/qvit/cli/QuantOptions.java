@@ -11,6 +11,7 @@ import io.qvit.quant.model.CalibrationImages;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.QuantizedVit;
 import io.qvit.quant.model.QuantConfig;
+import io.qvit.quant.model.QuantMethod;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -28,6 +29,8 @@ final class QuantOptions {
                 .desc("activation bits, 2-8 or 32; also attention and softmax bits unless given").build());
         o.addOption(Option.builder().longOpt("attn-bits").hasArg().argName("B").desc("bits of Q, K and V").build());
         o.addOption(Option.builder().longOpt("softmax-bits").hasArg().argName("B").desc("bits of the attention probabilities").build());
+        o.addOption(Option.builder().longOpt("method").hasArg().argName("M")
+                .desc("the PTQ method: " + QuantMethod.names() + " (default qvit; io.qvit.quant.model.QuantMethod says what each does)").build());
         o.addOption(Option.builder().longOpt("calib").hasArg().argName("LIST_OR_DIR").desc("calibration images (needed with --preset or bits)").build());
         return addCalibrationChoice(o);
     }
@@ -45,8 +48,10 @@ final class QuantOptions {
         checkCalibration(line);
         boolean any = line.hasOption("preset") || line.hasOption("wbits") || line.hasOption("abits")
                 || line.hasOption("attn-bits") || line.hasOption("softmax-bits");
+        QuantMethod method = line.hasOption("method") ? CliOptions.named("method", () -> QuantMethod.parse(line.getOptionValue("method"))) : QuantMethod.QVIT;
         if (!any) {
             if (line.hasOption("calib")) throw new QvitException("--calib needs --preset (or --wbits/--abits) to say what to quantize");
+            if (line.hasOption("method")) throw new QvitException("--method needs --preset (or --wbits/--abits) to say what to quantize");
             return null;
         }
         QuantConfig base = QuantConfig.preset("fp32");
@@ -56,7 +61,7 @@ final class QuantOptions {
         int a = bits(line, "abits", base.activationBits());
         boolean aGiven = line.hasOption("abits");
         return new QuantConfig(bits(line, "wbits", base.weightBits()), a,
-                bits(line, "attn-bits", aGiven ? a : base.attentionBits()), bits(line, "softmax-bits", aGiven ? a : base.softmaxBits()));
+                bits(line, "attn-bits", aGiven ? a : base.attentionBits()), bits(line, "softmax-bits", aGiven ? a : base.softmaxBits()), method);
     }
 
     /** A classifier running the model calibrated as the options say (fake-quant simulation). */

@@ -6,6 +6,7 @@ import io.qvit.data.Datasets;
 import io.qvit.data.Sample;
 import io.qvit.ood.ScoreKind;
 import io.qvit.quant.model.QuantConfig;
+import io.qvit.quant.model.QuantMethod;
 import io.qvit.study.Study;
 import io.qvit.study.StudyDataset;
 import io.qvit.study.StudyPlan;
@@ -49,6 +50,8 @@ final class StudyCommand implements Command {
                 .desc("comma-separated models: .safetensors or .pth checkpoints, or hf:timm/NAME.TAG").build());
         o.addOption(Option.builder().longOpt("precisions").hasArg().argName("P1,P2")
                 .desc("fp32 and quantization presets (" + String.join(", ", QuantConfig.presetNames()) + "); default fp32,w8a8,w4a4").build());
+        o.addOption(Option.builder().longOpt("methods").hasArg().argName("M1,M2")
+                .desc("PTQ methods each quantized precision runs under (" + QuantMethod.names() + "); default qvit").build());
         o.addOption(Option.builder().longOpt("calib").hasArg().argName("LIST_OR_DIR")
                 .desc("calibration images of the quantized precisions (the first --calib-count of them, default 32)").build());
         o.addOption(Option.builder().longOpt("id").hasArg().argName("LIST_OR_DIR").required()
@@ -87,7 +90,7 @@ final class StudyCommand implements Command {
         StudyDataset id = new StudyDataset(StudyDataset.ID, images(line.getOptionValue("id"), limit, "--id"));
         StudyDataset fit = new StudyDataset(StudyDataset.FIT,
                 !fitted ? List.of() : line.hasOption("fit") ? images(line.getOptionValue("fit"), limit, "--fit") : calibration);
-        StudyPlan plan = new StudyPlan(models, precisions, calibration, id, fit, oodSets(line.getOptionValue("ood"), limit),
+        StudyPlan plan = new StudyPlan(models, precisions, settings.methods(), calibration, id, fit, oodSets(line.getOptionValue("ood"), limit),
                 settings.scores(), out, settings.batch());
         try (Backend backend = settings.device().open()) {
             Study.run(plan, backend, new Progress());
@@ -97,17 +100,19 @@ final class StudyCommand implements Command {
 
     /**
      * The values of the options that name no files (--limit, --batch, --device, --threads, --scores,
-     * --calib-count, --calib-seed, --precisions), checked; {@code qvit demo} checks them this way
+     * --calib-count, --calib-seed, --precisions, --methods), checked; {@code qvit demo} checks them this way
      * before it generates its images. (--calib, when given, must exist.)
      */
-    record Settings(int limit, int batch, CliOptions.DeviceChoice device, List<ScoreKind> scores, List<String> precisions) {
+    record Settings(int limit, int batch, CliOptions.DeviceChoice device, List<ScoreKind> scores, List<String> precisions, List<QuantMethod> methods) {
         static Settings of(CommandLine line) {
             int limit = CliOptions.intInRange(line, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
             int batch = CliOptions.intInRange(line, "batch", 32, 1, CliOptions.MAX_BATCH);
             CliOptions.DeviceChoice device = CliOptions.deviceChoice(line);
             List<ScoreKind> scores = CliOptions.named("scores", () -> ScoreKind.parseList(line.getOptionValue("scores", "msp,energy")));
             QuantOptions.checkCalibration(line);
-            return new Settings(limit, batch, device, scores, StudyCommand.precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4")));
+            List<QuantMethod> methods = new ArrayList<>();
+            for (String m : list(line.getOptionValue("methods", "qvit"), "--methods")) methods.add(CliOptions.named("methods", () -> QuantMethod.parse(m)));
+            return new Settings(limit, batch, device, scores, StudyCommand.precisions(line.getOptionValue("precisions", "fp32,w8a8,w4a4")), methods);
         }
     }
 

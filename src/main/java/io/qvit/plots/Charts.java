@@ -12,7 +12,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The chart kinds of a study, from plain numbers: overlaid histograms, curves, reliability diagrams, grouped bars. */
+/** The chart kinds of a study, from plain numbers: overlaid histograms, curves, reliability diagrams, scatter plots, grouped bars. */
 public final class Charts {
     private static final int WIDTH = 800, HEIGHT = 560;
     private static final int HISTOGRAM_BINS = 40;
@@ -71,6 +71,18 @@ public final class Charts {
         diagonal(chart, "perfect calibration");
         for (Map.Entry<String, double[][]> e : series.entrySet())
             if (e.getValue()[0].length > 0) chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+        return chart;
+    }
+
+    /** Points given as {x, y} arrays per series, markers only, the axes fitted to the data, the legend beside the plot (points gather in any corner). */
+    public static XYChart scatter(String title, String xLabel, String yLabel, Map<String, double[][]> series) {
+        XYChart chart = xy(title, xLabel, yLabel);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        }
         return chart;
     }
 

@@ -7,7 +7,6 @@ import io.qvit.QvitException;
 import io.qvit.data.Sample;
 import io.qvit.files.Sha256;
 import io.qvit.model.LoadedModel;
-import io.qvit.quant.model.QuantConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ final class CellKey {
         cell.put("precision", precision);
         cell.put("method_version", METHOD_VERSION);
         if (!precision.equals(StudyPlan.FP32)) {
-            cell.put("quantization", QuantConfig.preset(precision).toString());
+            cell.put("quantization", StudySetting.config(precision).toString());
             ArrayNode calib = cell.putArray("calibration");
             for (Sample s : calibration) calib.add(fileStamp(s.file()));
         }

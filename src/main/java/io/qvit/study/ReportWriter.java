@@ -5,6 +5,7 @@ import io.qvit.files.AtomicFile;
 import io.qvit.metrics.IdResult;
 import io.qvit.metrics.OodResult;
 import io.qvit.ood.ScoreKind;
+import io.qvit.quant.model.QuantMethod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ public final class ReportWriter {
         idTable(r, cells);
         oodTables(r, cells);
         deltaTables(r, cells, deltas);
+        methodTable(r, cells, deltas);
         r.append("## Figures\n\nIn `").append(StudyFigures.DIR).append("/`, each as PNG and SVG:\n\n");
         for (String f : figures) r.append("- [").append(f).append("](").append(StudyFigures.DIR).append('/').append(f).append(".png)\n");
         AtomicFile.write(file, o -> o.write(r.toString().getBytes(StandardCharsets.UTF_8)));
@@ -37,6 +39,8 @@ public final class ReportWriter {
     private static void setup(StringBuilder r, StudyPlan plan) {
         r.append("- models: ").append(String.join(", ", plan.models())).append('\n');
         r.append("- precisions: ").append(String.join(", ", plan.precisions())).append('\n');
+        r.append("- PTQ methods: ").append(String.join(", ", plan.methods().stream().map(QuantMethod::id).toList()))
+                .append(" (a quantized precision under a method other than qvit is named METHOD-PRECISION)\n");
         r.append("- ID test set: ").append(plan.id().samples().size()).append(" images\n");
         for (StudyDataset d : plan.ood()) r.append("- OOD set `").append(d.name()).append("`: ").append(d.samples().size()).append(" images\n");
         r.append("- scores: ").append(String.join(", ", plan.scores().stream().map(ScoreKind::cliName).toList())).append('\n');
@@ -118,6 +122,26 @@ public final class ReportWriter {
                             String.format(Locale.ROOT, "%+.3f", c.id().nll() - base.id().nll())));
         }
         r.append('\n');
+    }
+
+    /** The OOD metrics' change from FP32 beside the top-1 change, per method and precision: how much of the OOD loss is the method's. */
+    private static void methodTable(StringBuilder r, List<CellResult> cells, List<Delta> deltas) {
+        if (deltas.isEmpty() || cells.stream().anyMatch(c -> c.id() == null)) return;
+        r.append("## OOD change against top-1 change, by method\n\n");
+        r.append("Low-bit minus FP32 of the same model, in percentage points (OOD metrics averaged over the OOD sets).\n\n");
+        r.append("| model | method | precision | score | top-1 | AUPR-Out | AUROC | FPR@95 |\n");
+        r.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (Delta d : deltas) {
+            double top1 = top1(cells, d.model(), d.precision()) - top1(cells, d.model(), StudyPlan.FP32);
+            r.append(row(d.model(), StudySetting.method(d.precision()).id(), StudySetting.precision(d.precision()), d.score().cliName(),
+                    signed(top1), signed(d.auprOut()), signed(d.auroc()), signed(d.fpr95())));
+        }
+        r.append('\n');
+    }
+
+    static double top1(List<CellResult> cells, String model, String setting) {
+        for (CellResult c : cells) if (c.model().equals(model) && c.precision().equals(setting)) return c.id().top1();
+        throw new IllegalStateException("no cell " + model + " " + setting);
     }
 
     private static String row(String... cells) {

@@ -6,6 +6,7 @@ import io.qvit.files.AtomicFile;
 import io.qvit.metrics.IdResult;
 import io.qvit.metrics.OodResult;
 import io.qvit.ood.ScoreKind;
+import io.qvit.quant.model.QuantMethod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code results.jsonl}: one JSON object per line, written atomically. Per model and precision one ID
+ * {@code results.jsonl}: one JSON object per line, written atomically. Each names its {@code model},
+ * {@code precision} (fp32 or a preset) and {@code method} (qvit, repq, minmax; null for fp32).
+ * Per model and setting one ID
  * record ({@code dataset} "id", {@code score} null, {@code samples}, and {@code top1}, {@code top5},
  * {@code ece}, {@code aurc} as fractions, {@code nll} in nats, {@code brier} in [0, 2]; the metrics
  * are left out when the ID set is unlabelled), then per score and OOD set one OOD record
@@ -73,7 +76,9 @@ public final class ResultsFile {
     private static Map<String, Object> head(CellResult c, String dataset, String score) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", c.model());
-        r.put("precision", c.precision());
+        r.put("precision", StudySetting.precision(c.precision()));
+        QuantMethod method = StudySetting.method(c.precision());
+        r.put("method", method == null ? null : method.id());
         r.put("dataset", dataset);
         r.put("score", score);
         return r;

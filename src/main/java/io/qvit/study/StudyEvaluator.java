@@ -29,7 +29,7 @@ public final class StudyEvaluator {
     public List<CellResult> evaluate(List<StudyModel> models) {
         List<CellResult> cells = new ArrayList<>();
         for (StudyModel model : models)
-            for (String precision : plan.precisions()) cells.add(cell(model, precision));
+            for (String precision : plan.settings()) cells.add(cell(model, precision));
         return cells;
     }
 

@@ -25,7 +25,8 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * per model, score and precision ({@code hist_*}); ROC and PR curves (OOD positive) per model, score
  * and OOD set with one curve per precision ({@code roc_*}, {@code pr_*}); reliability diagrams per
  * model with one series per precision ({@code reliability_*}); and the FP32-to-low-bit AUPR-Out
- * change per score, bars per model and precision ({@code delta_aupr_out_*}).
+ * change per score, bars per model and precision ({@code delta_aupr_out_*}); and per score the AUPR-Out
+ * change against the top-1 change, one series per PTQ method ({@code method_aupr_out_vs_top1_*}, with labelled ID images).
  */
 public final class StudyFigures {
     public static final String DIR = "figures";
@@ -82,6 +83,20 @@ public final class StudyFigures {
             save(names, dir, "delta_aupr_out_" + kind.cliName(), Charts.bars("AUPR-Out change from FP32, " + kind.cliName()
                     + " (mean over OOD sets)", "percentage points", precisions, perModel));
         }
+        if (cells.stream().noneMatch(c -> c.id() == null))
+            for (ScoreKind kind : scores(deltas)) {
+                Map<String, List<double[]>> perMethod = new LinkedHashMap<>();
+                for (Delta d : deltas)
+                    if (d.score() == kind)
+                        perMethod.computeIfAbsent(StudySetting.method(d.precision()).id(), m -> new ArrayList<>()).add(new double[] {
+                                100 * (ReportWriter.top1(cells, d.model(), d.precision()) - ReportWriter.top1(cells, d.model(), StudyPlan.FP32)),
+                                100 * d.auprOut()});
+                Map<String, double[][]> series = new LinkedHashMap<>();
+                perMethod.forEach((m, points) -> series.put(m, new double[][] {
+                        points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()}));
+                save(names, dir, "method_aupr_out_vs_top1_" + kind.cliName(), Charts.scatter("Change from FP32 per method, " + kind.cliName()
+                        + " (a point per model and precision)", "top-1 change (points)", "AUPR-Out change (points, mean over OOD sets)", series));
+            }
         removeOthers(dir, names);
         return names;
     }

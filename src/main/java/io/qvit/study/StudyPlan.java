@@ -3,17 +3,19 @@ package io.qvit.study;
 import io.qvit.QvitException;
 import io.qvit.data.Sample;
 import io.qvit.ood.ScoreKind;
+import io.qvit.quant.model.QuantMethod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * What a study runs: every model at every precision on the ID set, the fit set and each OOD set,
+ * What a study runs: every model at every precision (each quantized one under every method) on the ID set, the fit set and each OOD set,
  * scored with every score, written under {@code out}.
  *
  * @param models      model specs as {@link io.qvit.model.ModelLoader#load} takes them
  * @param precisions  {@code fp32} or quantization preset names
+ * @param methods     the PTQ methods each quantized precision runs under
  * @param calibration the images quantized precisions are calibrated on
  * @param id          the in-distribution test set (named {@code id})
  * @param fit         the ID set fitted scores are fitted on (named {@code fit})
@@ -21,13 +23,16 @@ import java.util.List;
  * @param scores      the OOD scores
  * @param batch       images per forward pass
  */
-public record StudyPlan(List<String> models, List<String> precisions, List<Sample> calibration, StudyDataset id, StudyDataset fit,
+public record StudyPlan(List<String> models, List<String> precisions, List<QuantMethod> methods, List<Sample> calibration, StudyDataset id, StudyDataset fit,
                         List<StudyDataset> ood, List<ScoreKind> scores, Path out, int batch) {
     public static final String FP32 = "fp32";
 
     public StudyPlan {
         models = List.copyOf(models);
         precisions = List.copyOf(precisions);
+        methods = List.copyOf(methods);
+        if (methods.isEmpty()) throw new QvitException("--methods: give at least one method (" + QuantMethod.names() + ")");
+        if (new HashSet<>(methods).size() != methods.size()) throw new QvitException("--methods lists a method twice: " + methods);
         calibration = List.copyOf(calibration);
         ood = List.copyOf(ood);
         scores = List.copyOf(scores);
@@ -47,6 +52,15 @@ public record StudyPlan(List<String> models, List<String> precisions, List<Sampl
         }
         if (precisions.stream().anyMatch(p -> !p.equals(FP32)) && calibration.isEmpty())
             throw new QvitException("--calib: quantized precisions need calibration images");
+    }
+
+    /** Every cell's {@link StudySetting} name, in order: fp32 (where asked), then each method's quantized precisions. */
+    public List<String> settings() {
+        List<String> all = new ArrayList<>();
+        if (precisions.contains(FP32)) all.add(FP32);
+        for (QuantMethod m : methods)
+            for (String p : precisions) if (!p.equals(FP32)) all.add(StudySetting.name(p, m));
+        return all;
     }
 
     /** Whether a score is fitted, so that the fit set runs through the network. */

@@ -10,7 +10,6 @@ import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
 import io.qvit.quant.model.Calibrator;
 import io.qvit.quant.model.QuantizedVit;
-import io.qvit.quant.model.QuantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ public final class StudyRunner {
         Map<String, List<StudyDataset>> missing = new HashMap<>();
         int images = 0;
         String weightsDigest = CellKey.weightsDigest(loaded);
-        for (String precision : plan.precisions()) {
+        for (String precision : plan.settings()) {
             if (store.claim(model, precision, CellKey.describe(loaded, weightsDigest, precision, plan.calibration())))
                 progress.note("study: " + model + " " + precision + ": settings changed, outputs made before are discarded");
             List<StudyDataset> todo = plan.datasets().stream().filter(d -> !store.has(model, precision, d)).toList();
@@ -78,7 +77,7 @@ public final class StudyRunner {
             return;
         }
         progress.start("study " + model, images);
-        for (String precision : plan.precisions()) {
+        for (String precision : plan.settings()) {
             List<StudyDataset> todo = missing.get(precision);
             if (todo.isEmpty()) continue;
             try (Classifier classifier = openClassifier(loaded, precision, plan.calibration(), cpu)) {
@@ -93,7 +92,7 @@ public final class StudyRunner {
         if (precision.equals(StudyPlan.FP32)) return new Classifier(loaded, backend);
         progress.note("study: calibrating " + precision + " on " + calibration.size() + " images");
         return QuantizedVit.classifier(loaded.definition(),
-                Calibrator.calibrate(loaded, QuantConfig.preset(precision), calibration, backend), backend);
+                Calibrator.calibrate(loaded, StudySetting.config(precision), calibration, backend), backend);
     }
 
     private void runSet(Classifier classifier, String model, String precision, StudyDataset set) {

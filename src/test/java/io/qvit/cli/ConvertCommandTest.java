@@ -75,6 +75,25 @@ class ConvertCommandTest {
         assertTrue(twice.err().contains("is already quantized"), twice.toString());
     }
 
+    /** --method goes into the converted file, info shows it, predict runs it; predict --method calibrates under it. */
+    @Test
+    void methodIsConvertedShownAndRun(@TempDir Path dir) throws IOException, URISyntaxException {
+        Path imgs = images(Files.createDirectory(dir.resolve("images")));
+        String model = fixture("timm/vit_micro_patch8_32/model.safetensors").toString();
+        Path out = dir.resolve("micro_repq_w4a4.safetensors");
+        CliRun convert = CliRun.of("convert", "--model", model, "--preset", "w4a4", "--method", "repq", "--calib", imgs.toString(), "-o", out.toString());
+        assertEquals(0, convert.exit(), convert.toString());
+        assertEquals(io.qvit.quant.model.QuantMethod.REPQ, QuantizedModelFile.read(out).model().quant().method());
+        CliRun info = CliRun.of("info", out.toString());
+        assertTrue(info.exit() == 0 && info.out().contains("method      repq"), info.toString());
+        CliRun predict = CliRun.of("predict", "--model", out.toString(), imgs.toString());
+        assertTrue(predict.exit() == 0 && predict.out().contains("3 images classified"), predict.toString());
+        CliRun simulated = CliRun.of("predict", "--model", model, "--preset", "w8a8", "--method", "minmax", "--calib", imgs.toString(), imgs.toString());
+        assertTrue(simulated.exit() == 0 && simulated.err().contains("method minmax"), simulated.toString());
+        CliRun alone = CliRun.of("predict", "--model", model, "--method", "repq", imgs.toString());
+        assertTrue(alone.exit() == 2 && alone.err().contains("--method needs --preset"), alone.toString());
+    }
+
     /** The file holds the converter's model exactly: same logits, bit for bit, with no recalibration. */
     @Test
     void loadedModelComputesTheConvertersLogits(@TempDir Path dir) throws IOException, URISyntaxException {

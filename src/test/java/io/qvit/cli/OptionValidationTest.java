@@ -80,6 +80,7 @@ class OptionValidationTest {
         add(c, "predict", "preset", predict, "w3a3", "W8A8x");
         for (String bits : new String[] {"wbits", "abits", "attn-bits", "softmax-bits"})
             add(c, "predict", bits, quantized(predict), "1", "9", "16", "x");
+        add(c, "predict", "method", quantized(predict), "gptq", "", "repq,qvit");
         add(c, "predict", "calib", List.of("--model", model, "--preset", "w8a8", images), noFile);
         add(c, "predict", "calib-count", quantized(predict), "0", "two", "2000000");
         add(c, "predict", "calib-seed", quantized(predict), "seven", "1.5");
@@ -95,6 +96,7 @@ class OptionValidationTest {
         add(c, "convert", "preset", convert, "w3a3");
         for (String bits : new String[] {"wbits", "abits", "attn-bits", "softmax-bits"}) add(c, "convert", bits, convert, "1", "x");
         add(c, "convert", "calib", List.of("--model", model, "--preset", "w8a8", "-o", tmp.resolve("m.safetensors").toString()), noFile);
+        add(c, "convert", "method", convert, "smoothquant");
         add(c, "convert", "calib-count", convert, "0");
         add(c, "convert", "calib-seed", convert, "x");
 
@@ -126,6 +128,7 @@ class OptionValidationTest {
                 "--ood", "set=" + images, "--out", out, "--limit", "1");
         add(c, "study", "models", without(study, "--models"), noFile, model + ",", "hf:");
         add(c, "study", "precisions", study, "w3a3", "fp32,");
+        add(c, "study", "methods", study, "gptq", "qvit,", "qvit,qvit");
         add(c, "study", "calib", study, noFile);
         add(c, "study", "calib-count", study, "0", "x");
         add(c, "study", "calib-seed", study, "x");
@@ -149,6 +152,7 @@ class OptionValidationTest {
         // a flag has no value to get wrong, only company: --generate-only followed by --model (and the model, --id, --ood)
         add(c, "demo", "generate-only", List.of(model, "--id", images, "--ood", "set=" + images), "--model");
         add(c, "demo", "precisions", demo, "w3a3", "fp32,");
+        add(c, "demo", "methods", demo, "gptq", "repq,,minmax");
         add(c, "demo", "scores", demo, "bogus", "msp,msp", "msp,");
         add(c, "demo", "batch", demo, "0", "x");
         add(c, "demo", "limit", demo, "0", "x");

@@ -159,6 +159,22 @@ class ApiTest {
         }
     }
 
+    /** A method other than qvit's goes through convert and back; an unknown one is refused by name. */
+    @Test
+    void precisionCarriesTheMethod(@TempDir Path dir) throws IOException, URISyntaxException {
+        List<Path> images = EmbeddingExampleTest.images(dir);
+        Precision repq = Precision.W8A8.withMethod("repq");
+        assertEquals("repq", repq.method());
+        assertEquals("qvit", Precision.W8A8.method());
+        assertTrue(!repq.equals(Precision.W8A8) && repq.equals(Precision.W8A8.withMethod("REPQ")));
+        Path file = dir.resolve("micro_repq_w8a8.safetensors");
+        Qvit.load(micro("model.safetensors").toString()).convert(repq, images, file);
+        Model reloaded = Qvit.load(file.toString());
+        assertEquals(repq, reloaded.precision());
+        QvitException e = assertThrows(QvitException.class, () -> Precision.W4A4.withMethod("gptq"));
+        assertTrue(e.getMessage().contains("gptq") && e.getMessage().contains("repq"), e.getMessage());
+    }
+
     @Test
     void convertedModelsRunAsIntegers(@TempDir Path dir) throws IOException, URISyntaxException {
         List<Path> images = EmbeddingExampleTest.images(dir);

@@ -8,6 +8,7 @@ import io.qvit.QvitException;
 import io.qvit.data.Sample;
 import io.qvit.metrics.OodResult;
 import io.qvit.ood.ScoreKind;
+import io.qvit.quant.model.QuantMethod;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,10 @@ class StudyPlanTest {
         assertThrows(QvitException.class, () -> new StudyDataset("../x", ONE));
         assertThrows(QvitException.class, () -> new StudyDataset("x", List.of()));
         StudyDataset id = new StudyDataset("id", ONE), fit = new StudyDataset("fit", ONE);
-        QvitException twice = assertThrows(QvitException.class, () -> new StudyPlan(List.of("m"), List.of("fp32"), ONE, id, fit,
+        QvitException twice = assertThrows(QvitException.class, () -> new StudyPlan(List.of("m"), List.of("fp32"), List.of(QuantMethod.QVIT), ONE, id, fit,
                 List.of(new StudyDataset("a", ONE), new StudyDataset("a", ONE)), List.of(ScoreKind.MSP), Path.of("o"), 8));
         assertTrue(twice.getMessage().contains("'a' is used twice"), twice.getMessage());
-        QvitException calib = assertThrows(QvitException.class, () -> new StudyPlan(List.of("m"), List.of("fp32", "w8a8"), List.of(), id,
+        QvitException calib = assertThrows(QvitException.class, () -> new StudyPlan(List.of("m"), List.of("fp32", "w8a8"), List.of(QuantMethod.QVIT), List.of(), id,
                 fit, List.of(new StudyDataset("a", ONE)), List.of(ScoreKind.MSP), Path.of("o"), 8));
         assertTrue(calib.getMessage().contains("--calib"), calib.getMessage());
         assertEquals("vit_tiny.augreg_in21k", StudyModel.folderName("vit_tiny.augreg_in21k"));

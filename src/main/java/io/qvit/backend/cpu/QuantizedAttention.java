@@ -2,6 +2,7 @@ package io.qvit.backend.cpu;
 
 import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
+import io.qvit.backend.ProbabilityCodes;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantRules;
 
@@ -45,11 +46,11 @@ final class QuantizedAttention {
             System.arraycopy(qkv, row + 2 * dim, v, t * d, d);
         }
         float scale = (float) (1.0 / Math.sqrt(d));
-        if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant.qk(), scale);
+        if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant, scale);
         else floatScores(s, q, k, p, tokens, d, scale);
         double[] exp = s.exp = s.exp.length >= tokens ? s.exp : new double[tokens];
         for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
-        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) log2Row(p, i * tokens, tokens, quant.probBits());
+        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, quant);
         if (quant.v() != null) {
             range(v, 0, n, "V");
             s.codes = s.codes.length >= n ? s.codes : new int[n];
@@ -68,12 +69,13 @@ final class QuantizedAttention {
         }
     }
 
-    /** Scores from Q's and K's per-row codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
-    private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, QuantFormat f, float scale) {
+    /** Scores from Q's and K's codes: int sums (exact as floats) times the two rows' scales, then the 1/sqrt(d). */
+    private void integerScores(Scratch s, float[] q, float[] k, float[] p, int tokens, int d, AttentionQuantization quant, float scale) {
+        QuantFormat f = quant.qk();
         float[] sq = s.sq = atLeast(s.sq, tokens), sk = s.sk = atLeast(s.sk, tokens);
         s.codes = s.codes.length >= d ? s.codes : new int[d];
-        centreRows(q, tokens, d, f, sq, "Q", s.codes);
-        centreRows(k, tokens, d, f, sk, "K", s.codes);
+        centreRows(q, tokens, d, f, quant.qScale(), quant.qZeroPoint(), sq, "Q", s.codes);
+        centreRows(k, tokens, d, f, quant.kScale(), quant.kZeroPoint(), sk, "K", s.codes);
         long bound = (long) d * (f.qmax() - f.qmin()) * (f.qmax() - f.qmin());
         if (bound < EXACT) {
             java.util.Arrays.fill(p, 0, tokens * tokens, 0f);
@@ -92,12 +94,16 @@ final class QuantizedAttention {
             for (int j = 0; j < tokens; j++) p[i * tokens + j] = p[i * tokens + j] * (sq[i] * sk[j]) * scale;
     }
 
-    /** Each row of x {@code [rows, d]} replaced by its min-max codes minus the zero point; the scales into {@code scales}. */
-    private void centreRows(float[] x, int rows, int d, QuantFormat f, float[] scales, String what, int[] codes) {
+    /**
+     * Each row of x {@code [rows, d]} replaced by its codes minus the zero point, the scales into
+     * {@code scales}: at the row's min-max range, or at {@code fixedScale} and {@code fixedZero} when finite.
+     */
+    private void centreRows(float[] x, int rows, int d, QuantFormat f, float fixedScale, int fixedZero, float[] scales, String what, int[] codes) {
         for (int r = 0; r < rows; r++) {
             float[] range = range(x, r * d, d, what);
-            float s = QuantRules.scale(f, range[0], range[1]);
-            int z = QuantRules.zeroPoint(f, range[0], s);
+            boolean fixed = Float.isFinite(fixedScale);
+            float s = fixed ? fixedScale : QuantRules.scale(f, range[0], range[1]);
+            int z = fixed ? fixedZero : QuantRules.zeroPoint(f, range[0], s);
             scales[r] = s;
             kernels.quantizeCentred(x, r * d, d, s, z, f.qmin(), f.qmax(), x, r * d, codes);
         }
@@ -145,12 +151,25 @@ final class QuantizedAttention {
         for (int j = 0; j < n; j++) p[row + j] *= inv;
     }
 
-    /** A row of probabilities replaced by the values of its log-sqrt(2) codes at the row's maximum. */
-    private void log2Row(float[] p, int row, int n, int bits) {
-        float s = QuantRules.MIN_SCALE;
-        for (int j = 0; j < n; j++) s = Math.max(s, p[row + j]); // NaN stays NaN
-        finite(s, "a probability");
-        kernels.sqrt2LogValues(p, row, n, s, (1 << bits) - 1);
+    /** A row of probabilities replaced by the values of their codes ({@link ProbabilityCodes}). */
+    private void probabilityRow(float[] p, int row, int n, AttentionQuantization quant) {
+        int bits = quant.probBits();
+        float max = QuantRules.MIN_SCALE;
+        for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]); // NaN stays NaN
+        finite(max, "a probability");
+        switch (quant.probCodes()) {
+            case LOG2_ROW_MAX -> kernels.sqrt2LogValues(p, row, n, max, quant.probCodes().log2Qmax(bits));
+            case LOG2_CALIBRATED -> {
+                float s = quant.probScale();
+                int qmax = quant.probCodes().log2Qmax(bits);
+                for (int j = 0; j < n; j++) p[row + j] = QuantRules.log2Value(QuantRules.log2Code(p[row + j], s, true, qmax), s, true, qmax);
+            }
+            case UNIFORM_CALIBRATED -> {
+                float s = quant.probScale();
+                int qmax = (1 << bits) - 1;
+                for (int j = 0; j < n; j++) p[row + j] = QuantRules.dequantize(QuantRules.quantize(p[row + j], s, 0, 0, qmax), s, 0);
+            }
+        }
     }
 
     private static float[] atLeast(float[] a, int n) {

@@ -2,6 +2,7 @@ package io.qvit.backend.cuda;
 
 import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
+import io.qvit.backend.ProbabilityCodes;
 import io.qvit.backend.Backend;
 import io.qvit.backend.DeviceClock;
 import io.qvit.backend.DeviceFacts;
@@ -409,6 +410,9 @@ public final class CudaBackend implements Backend {
         if (quant.qk() == null || quant.v() == null || quant.probBits() == 0)
             throw new QvitException("the CUDA backend runs attention with Q, K, V and the probabilities all quantized (every integer preset); "
                     + "attention or softmax bits of 32 run on the CPU (--device cpu)");
+        if (!quant.qkPerRow() || quant.probCodes() != ProbabilityCodes.LOG2_ROW_MAX)
+            throw new QvitException("the CUDA backend's attention kernel ranges Q and K per row and codes the probabilities at each row's maximum "
+                    + "(--method qvit); calibrated Q, K or probability ranges (--method repq, minmax) run on the CPU (--device cpu)");
         long base = in.address();
         try (QuantizedRows q = quantize(base, heads, 3 * d, rows, hd, 0, false, quant.qk(), true, 1f, 0, ElementType.U8);
              QuantizedRows k = quantize(base + 4L * d, heads, 3 * d, rows, hd, 0, false, quant.qk(), true, 1f, 0, ElementType.U8);

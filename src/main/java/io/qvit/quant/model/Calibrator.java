@@ -34,7 +34,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Post-training calibration. With Q, K and V quantized, each head's Q, K and V are first rotated
+ * Post-training calibration, by the config's {@link QuantMethod}: {@link QuantMethod#REPQ} and
+ * {@link QuantMethod#MINMAX} are {@link InOrderCalibration}'s; what follows is qvit's. With Q, K and V quantized, each head's Q, K and V are first rotated
  * in the weights ({@link AttentionRotation}). The fp32 model, its attention cores in the quantized
  * attention's arithmetic with every operand in fp32 ({@link AttentionQuantization#FLOAT}), then runs
  * over the calibration images once, observing every quantized activation; then
@@ -77,6 +78,8 @@ public final class Calibrator {
 
     /** Calibrates on {@code count} preprocessed images {@code [count, 3, S, S]}. */
     public static CalibratedModel calibrate(VitConfig cfg, ModelWeights fp32, QuantConfig quant, float[] images, int count, Backend backend) {
+        if (count <= 0) throw new QvitException("no calibration images");
+        if (quant.method().calibratesInOrder()) return InOrderCalibration.calibrate(cfg, fp32, quant, images, count, backend);
         ModelWeights weights = QuantConfig.isFloat(quant.attentionBits()) ? fp32 : AttentionRotation.apply(cfg, fp32);
         Map<ActivationKey, RangeObserver> observers = new LinkedHashMap<>();
         Map<ActivationKey, RowSample> smoothed = new LinkedHashMap<>();
@@ -139,7 +142,7 @@ public final class Calibrator {
                 smoothed.computeIfAbsent(key, k -> new RowSample(cols, k.site().global() ? 1 : stride)).observe(x);
                 return x;
             }
-            if (key.site().dynamic()) return x; // ranged per row as it runs
+            if (key.site().dynamic(quant)) return x; // ranged per row as it runs
             observers.computeIfAbsent(key, k -> new SearchObserver(1, new ClippingSearch(QuantFormat.asymmetric(bits)), TENSOR_SAMPLES, SEED))
                     .observe(key.toString(), x);
             return x;

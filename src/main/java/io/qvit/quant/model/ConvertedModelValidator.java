@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qvit.QvitException;
+import io.qvit.backend.ProbabilityCodes;
 import io.qvit.data.Interpolation;
 import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelWeights;
@@ -88,11 +89,22 @@ final class ConvertedModelValidator {
 
     /** The bit widths in the metadata: what the integer path runs (weights and activations quantized). */
     static QuantConfig quant(Path file, Map<String, String> meta) {
-        QuantConfig q = parse(file, meta, "qvit.quant", QuantConfig.class);
+        StoredBits b = parse(file, meta, "qvit.quant", StoredBits.class);
+        String method = meta.get("qvit.method");
+        QuantConfig q;
+        try {
+            q = new QuantConfig(b.weightBits(), b.activationBits(), b.attentionBits(), b.softmaxBits(),
+                    method == null ? QuantMethod.QVIT : QuantMethod.parse(method));
+        } catch (QvitException e) {
+            throw metadata(file, method == null ? "qvit.quant" : "qvit.quant or qvit.method", "is not valid (" + e.getMessage() + ")", "what qvit convert writes");
+        }
         if (QuantConfig.isFloat(q.weightBits()) || QuantConfig.isFloat(q.activationBits()))
             throw metadata(file, "qvit.quant", "is " + q, "quantized weights and activations (2 to 8 bits each)");
         return q;
     }
+
+    /** The bit widths as {@code qvit.quant} stores them (the method is {@code qvit.method}). */
+    private record StoredBits(int weightBits, int activationBits, int attentionBits, int softmaxBits) {}
 
     /** Every tensor against the architecture and the bits, then every value against its range. */
     static void tensors(Path file, Map<String, WeightTensor> tensors, VitConfig cfg, QuantConfig quant) {
@@ -133,7 +145,7 @@ final class ConvertedModelValidator {
             if (quantized.contains(name)) {
                 int rows = shape[0], k = (int) (QuantizedModelFile.numel(shape) / rows), bits = WeightLayer.bits(name, quant);
                 packedK.put(name, k);
-                required.put(name, new Expected(DType.U8, new int[] {rows, PackedCodes.rowBytes(QuantFormat.symmetric(bits), k)},
+                required.put(name, new Expected(DType.U8, new int[] {rows, PackedCodes.rowBytes(WeightLayer.format(name, quant), k)},
                         rows + " rows of " + k + " packed " + bits + "-bit codes"));
                 required.put(name + ".scale", new Expected(DType.F32, new int[] {rows}, "a scale per row of " + name));
                 required.put(name + ".zero_point", new Expected(DType.F32, new int[] {rows}, "a zero point per row of " + name));
@@ -141,13 +153,18 @@ final class ConvertedModelValidator {
                 required.put(name, new Expected(DType.F32, shape, "a float parameter"));
             }
         }
-        List<ActivationKey> statics = new ArrayList<>(List.of(ActivationKey.global(Site.PATCH_INPUT)));
-        if (!QuantConfig.isFloat(quant.attentionBits())) for (int b = 0; b < cfg.depth(); b++) statics.add(new ActivationKey(b, Site.V));
+        List<ActivationKey> statics = new ArrayList<>();
+        for (Site site : Site.values()) {
+            if (site.dynamic(quant) || QuantConfig.isFloat(site.bits(quant))) continue;
+            if (site == Site.PROBS && quant.method().probabilityCodes() == ProbabilityCodes.LOG2_ROW_MAX) continue;
+            if (site.global()) statics.add(ActivationKey.global(site));
+            else for (int b = 0; b < cfg.depth(); b++) statics.add(new ActivationKey(b, site));
+        }
         for (ActivationKey key : statics) {
             required.put("act." + key + ".scale", new Expected(DType.F32, new int[] {1}, "the scale of " + key));
             required.put("act." + key + ".zero_point", new Expected(DType.F32, new int[] {1}, "the zero point of " + key));
         }
-        for (ActivationKey key : transformable(cfg)) {
+        for (ActivationKey key : quant.method() == QuantMethod.QVIT ? transformable(cfg) : List.<ActivationKey>of()) {
             int k = channels(key.site(), cfg);
             if (!key.site().postLayerNorm())
                 optional.put("act." + key + ".divisor", new Expected(DType.F32, new int[] {k}, "a divisor per input channel of " + key));
@@ -177,7 +194,7 @@ final class ConvertedModelValidator {
 
     private void checkValues(String name, WeightTensor t, VitConfig cfg, QuantConfig quant, Integer packedK) {
         if (packedK != null) {
-            checkCodes(name, t, packedK, QuantFormat.symmetric(WeightLayer.bits(name, quant)));
+            checkCodes(name, t, packedK, WeightLayer.format(name, quant));
             return;
         }
         float[] v = t.toFloats();
@@ -186,13 +203,14 @@ final class ConvertedModelValidator {
                 if (!(v[i] >= QuantRules.MIN_SCALE && Float.isFinite(v[i])))
                     throw value(name, i, v[i], "a scale, finite and at least 2^-23 (the smallest any quantization rule makes)");
         } else if (name.endsWith(".zero_point")) {
-            // weights: symmetric codes, zero point 0; activations: unsigned codes, a zero point among them
+            // symmetric codes: zero point 0; unsigned codes (activations, repq's weights): a zero point among them
             boolean activation = name.startsWith("act.");
-            int bits = activation ? ActivationKey.parse(name.substring(4, name.length() - 11)).site().format(quant).bits() : 0;
-            int hi = activation ? (1 << bits) - 1 : 0;
+            QuantFormat f = activation ? ActivationKey.parse(name.substring(4, name.length() - 11)).site().format(quant)
+                    : WeightLayer.format(name.substring(0, name.length() - 11), quant);
+            int hi = f.symmetric() ? 0 : f.qmax();
             for (int i = 0; i < v.length; i++)
                 if (!(v[i] == Math.rint(v[i]) && v[i] >= 0 && v[i] <= hi))
-                    throw value(name, i, v[i], activation ? "a whole number from 0 to " + hi + " (" + bits + "-bit codes)" : "0 (symmetric codes)");
+                    throw value(name, i, v[i], f.symmetric() ? "0 (symmetric codes)" : "a whole number from 0 to " + hi + " (" + f.bits() + "-bit codes)");
         } else if (name.startsWith("act.") && name.endsWith(".divisor")) {
             for (int i = 0; i < v.length; i++)
                 if (!(v[i] > 0 && Float.isFinite(v[i]))) throw value(name, i, v[i], "a divisor, finite and > 0");
@@ -204,14 +222,15 @@ final class ConvertedModelValidator {
         }
     }
 
-    /** Codes inside the bits' range, and the nibble that pads an odd K at 2 to 4 bits ({@link io.qvit.quant.Int4Packing}) 0. */
+    /** Codes inside the bits' range (signed codes in two's complement, unsigned ones as they are), and the nibble that pads an odd K at 2 to 4 bits ({@link io.qvit.quant.Int4Packing}) 0. */
     private void checkCodes(String name, WeightTensor t, int k, QuantFormat f) {
         ByteBuffer b = ((StoredTensor) t).bytes();
         int rows = t.shape()[0], rowBytes = t.shape()[1];
         boolean nibbles = f.bits() <= 4;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < k; c++) {
-                int v = nibbles ? signed(b.get(r * rowBytes + c / 2) >> (4 * (c % 2)) & 0xF, 4) : b.get(r * rowBytes + c);
+                int v = nibbles ? b.get(r * rowBytes + c / 2) >> (4 * (c % 2)) & 0xF : b.get(r * rowBytes + c) & 0xFF;
+                if (f.symmetric()) v = signed(v, nibbles ? 4 : 8);
                 if (v < f.qmin() || v > f.qmax())
                     throw new QvitException(file + ": " + name + " row " + r + " holds code " + v + " at column " + c + ", outside the "
                             + f.bits() + "-bit range " + f.qmin() + " to " + f.qmax() + " that qvit.quant gives it; convert the model again");

@@ -5,21 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bit widths of one quantization setting; {@link #FLOAT} (32) leaves that group of tensors in fp32,
- * so each group can be switched off on its own. Which tensor falls in which group is {@link Site}'s
- * and {@link WeightLayer}'s business.
+ * One quantization setting: the bit widths and the {@link QuantMethod} that chooses the ranges;
+ * {@link #FLOAT} (32) leaves that group of tensors in fp32, so each group can be switched off on its
+ * own. Which tensor falls in which group is {@link Site}'s and {@link WeightLayer}'s business.
  *
  * @param weightBits    every linear layer's weights (qkv, proj, fc1, fc2, head; the patch embedding's
  *                      never below {@link #PATCH_WEIGHT_BITS})
  * @param activationBits the inputs of those layers except the patch embedding's
  * @param attentionBits Q, K and V, the operands of Q·K^T and P·V
- * @param softmaxBits   the post-softmax probabilities P (log-sqrt(2) codes)
+ * @param softmaxBits   the post-softmax probabilities P
+ * @param method        how the ranges are chosen
  */
-public record QuantConfig(int weightBits, int activationBits, int attentionBits, int softmaxBits) {
+public record QuantConfig(int weightBits, int activationBits, int attentionBits, int softmaxBits, QuantMethod method) {
     public static final int FLOAT = 32;
-    /** The patch embedding's input (the normalised image) whenever activations are quantized, as the issue asks. */
+    /** The patch embedding's input (the normalised image) whenever activations are quantized, by every method (RepQ-ViT's too). */
     public static final int PATCH_INPUT_BITS = 8;
-    /** The least bits of the patch embedding's weights ({@link WeightLayer#bits}). */
+    /** The least bits of the patch embedding's weights under {@link QuantMethod#QVIT} ({@link WeightLayer#bits}). */
     public static final int PATCH_WEIGHT_BITS = 8;
 
     private static final Map<String, QuantConfig> PRESETS = new LinkedHashMap<>();
@@ -37,6 +38,17 @@ public record QuantConfig(int weightBits, int activationBits, int attentionBits,
         check("activation", activationBits);
         check("attention", attentionBits);
         check("softmax", softmaxBits);
+        if (method == null) throw new QvitException("no quantization method; methods: " + QuantMethod.names());
+    }
+
+    /** qvit's own method. */
+    public QuantConfig(int weightBits, int activationBits, int attentionBits, int softmaxBits) {
+        this(weightBits, activationBits, attentionBits, softmaxBits, QuantMethod.QVIT);
+    }
+
+    /** The same bits under another method. */
+    public QuantConfig with(QuantMethod m) {
+        return new QuantConfig(weightBits, activationBits, attentionBits, softmaxBits, m);
     }
 
     /** Weights at w bits, every activation (attention operands and probabilities included) at a bits. */
@@ -66,7 +78,9 @@ public record QuantConfig(int weightBits, int activationBits, int attentionBits,
 
     @Override
     public String toString() {
-        return "w" + name(weightBits) + "a" + name(activationBits) + " attention " + name(attentionBits) + " softmax " + name(softmaxBits);
+        // qvit's reads as before the method existed, so study cache keys of qvit cells stay valid
+        String bits = "w" + name(weightBits) + "a" + name(activationBits) + " attention " + name(attentionBits) + " softmax " + name(softmaxBits);
+        return method == QuantMethod.QVIT ? bits : bits + " method " + method.id();
     }
 
     private static String name(int bits) {

@@ -38,8 +38,12 @@ import java.util.Map;
  *       {@code act.KEY.rotation} {@code [1]} holding K.</li>
  * </ul>
  * {@code __metadata__} holds {@code qvit.format} ({@value #FORMAT}), the model definition
- * (architecture and preprocessing, JSON), the bit widths, and what the caller adds (source,
- * calibration). Everything is stored exactly, so a loaded model computes the converter's logits bit
+ * (architecture and preprocessing, JSON), the bit widths ({@code qvit.quant}), the
+ * {@link QuantMethod} ({@code qvit.method}, its id; files written before it existed have none and
+ * are {@code qvit}'s), and what the caller adds (source, calibration). The methods with static
+ * ranges store one for Q, K and the probabilities ({@code act.blocks.N.probs.scale}, zero point 0)
+ * and for every linear layer's input; {@code repq} stores weights as unsigned codes with a zero
+ * point per row. Everything is stored exactly, so a loaded model computes the converter's logits bit
  * for bit.
  */
 public final class QuantizedModelFile {
@@ -59,7 +63,14 @@ public final class QuantizedModelFile {
         w.metadata("qvit.format", FORMAT);
         try {
             w.metadata("qvit.definition", JSON.writeValueAsString(definition));
-            w.metadata("qvit.quant", JSON.writeValueAsString(model.quant()));
+            QuantConfig q = model.quant();
+            Map<String, Integer> bits = new LinkedHashMap<>();
+            bits.put("weightBits", q.weightBits());
+            bits.put("activationBits", q.activationBits());
+            bits.put("attentionBits", q.attentionBits());
+            bits.put("softmaxBits", q.softmaxBits());
+            w.metadata("qvit.quant", JSON.writeValueAsString(bits));
+            w.metadata("qvit.method", q.method().id());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the model definition", e);
         }
@@ -119,7 +130,7 @@ public final class QuantizedModelFile {
             int[] shape = e.getValue();
             WeightTensor x = t.get(name);
             if (x.dtype() == DType.U8) {
-                QuantFormat weightFormat = QuantFormat.symmetric(WeightLayer.bits(name, quant));
+                QuantFormat weightFormat = WeightLayer.format(name, quant);
                 int rows = shape[0], k = (int) (numel(shape) / rows);
                 QuantParams p = new QuantParams(weightFormat, Granularity.PER_CHANNEL, t.get(name + ".scale").toFloats(),
                         ints(t.get(name + ".zero_point").toFloats()));

@@ -77,13 +77,20 @@ public final class QuantizedVit {
         return new Classifier(definition, m::forward, m);
     }
 
-    /** The attention precision of a block: Q and K per row, V at its calibrated range, the probabilities per row. */
+    /**
+     * The attention precision of a block: Q and K per row or at their calibrated ranges, V at its
+     * calibrated range, the probabilities as the method codes them ({@link QuantMethod}).
+     */
     static AttentionQuantization attention(QuantConfig quant, Map<ActivationKey, QuantParams> activations, int block) {
         QuantFormat qk = QuantConfig.isFloat(quant.attentionBits()) ? null : Site.Q.format(quant);
         QuantParams v = activations.get(new ActivationKey(block, Site.V));
+        QuantParams q = activations.get(new ActivationKey(block, Site.Q)), k = activations.get(new ActivationKey(block, Site.K));
+        QuantParams p = activations.get(new ActivationKey(block, Site.PROBS));
         int probBits = QuantConfig.isFloat(quant.softmaxBits()) ? 0 : quant.softmaxBits();
-        return v == null ? new AttentionQuantization(qk, null, Float.NaN, 0, probBits)
-                : new AttentionQuantization(qk, v.format(), v.scaleOfRow(0), v.zeroPointOfRow(0), probBits);
+        return new AttentionQuantization(qk, q == null ? Float.NaN : q.scaleOfRow(0), q == null ? 0 : q.zeroPointOfRow(0),
+                k == null ? Float.NaN : k.scaleOfRow(0), k == null ? 0 : k.zeroPointOfRow(0),
+                v == null ? null : v.format(), v == null ? Float.NaN : v.scaleOfRow(0), v == null ? 0 : v.zeroPointOfRow(0),
+                probBits, quant.method().probabilityCodes(), p == null ? Float.NaN : p.scaleOfRow(0));
     }
 
     private static LinearLayer linear(QuantizedModel m, WeightLayer layer, int block, Backend backend) {
@@ -93,7 +100,7 @@ public final class QuantizedVit {
         ActivationKey key = layer.inputKey(block);
         InputTransform t = m.transforms().get(key);
         RowQuantization input;
-        if (key.site().dynamic()) {
+        if (key.site().dynamic(m.quant())) {
             Tensor divisors = t == null || t.divisors() == null ? null : backend.fromHost(t.divisors(), t.k());
             input = RowQuantization.perRow(key.site().format(m.quant()), divisors, t != null && t.rotated());
         } else {
@@ -121,7 +128,7 @@ public final class QuantizedVit {
             String name = key.toString();
             InputTransform transform = model.transforms().get(key);
             float[] in = transform == null ? x : transform.apply(x);
-            if (key.site().dynamic()) return new UniformQuantizer(key.site().rowParams(name, in, cols, model.quant())).fakeQuant(name, in);
+            if (key.site().dynamic(model.quant())) return new UniformQuantizer(key.site().rowParams(name, in, cols, model.quant())).fakeQuant(name, in);
             return uniform.get(key).fakeQuant(name, in);
         };
     }

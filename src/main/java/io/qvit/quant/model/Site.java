@@ -6,9 +6,10 @@ import io.qvit.quant.QuantParams;
 
 /**
  * Every activation the quantized model quantizes, in one place. All are asymmetric uniform codes
- * except {@link #PROBS} (log-sqrt(2) codes, RepQ-ViT, each row scaled by its own maximum:
- * {@link io.qvit.backend.Backend#quantizedAttention}). The patch input and V have one calibrated
- * range each (static). Every other uniform site is {@link #dynamic()}: quantized per token (per
+ * except {@link #PROBS} (coded as the method says: {@link QuantMethod#probabilityCodes}). Which sites
+ * have one calibrated range and which are ranged per row at run time is the method's choice
+ * ({@link QuantMethod#dynamic}); what follows is qvit's. The patch input and V have one calibrated
+ * range each (static). Every other uniform site is dynamic: quantized per token (per
  * row) with each row's own min-max range, computed as it is produced. A few tokens of ViTs carry values 50
  * to 100 times the rest, and one static range would leave every other token a handful of codes at
  * 4 bits. A per-row scale keeps the integer products exact: it multiplies whole rows of the output
@@ -45,13 +46,9 @@ public enum Site {
         };
     }
 
-    /**
-     * Quantized per row with the row's own range at run time (no calibrated range): every linear
-     * layer's input but the patch embedding's, Q and K (min-max), and the probabilities (maximum).
-     * The README's quantization results say what each choice gained.
-     */
-    public boolean dynamic() {
-        return this != PATCH_INPUT && this != V;
+    /** Quantized per row with the row's own range at run time under {@code c}'s method ({@link QuantMethod#dynamic}). */
+    public boolean dynamic(QuantConfig c) {
+        return c.method().dynamic(this);
     }
 
     /** A uniform dynamic site's params for rows {@code [x.length / cols, cols]}: each row's own min-max range. */

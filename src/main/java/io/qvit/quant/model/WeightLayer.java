@@ -1,12 +1,14 @@
 package io.qvit.quant.model;
 
 import io.qvit.model.VitConfig;
+import io.qvit.quant.QuantFormat;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The linear layers whose weights are quantized: all of them, per output channel, symmetric, at
- * {@link QuantConfig#weightBits()}, except the patch embedding, whose weights are never below
+ * The linear layers whose weights are quantized: all of them, per output channel, at
+ * {@link QuantConfig#weightBits()} in the method's format ({@link QuantMethod#weightFormat}); under
+ * {@link QuantMethod#QVIT} the patch embedding's weights are never below
  * {@link QuantConfig#PATCH_WEIGHT_BITS} (8), like its input (as PTQ4ViT and APQ-ViT keep it; the
  * README says what 4 bits cost). The head takes the common bits. Biases stay in fp32
  * (the integer path adds them in its float epilogue).
@@ -31,7 +33,12 @@ public enum WeightLayer {
     /** The bits of a quantized weight, by timm name, or {@link QuantConfig#FLOAT}. */
     public static int bits(String weightName, QuantConfig c) {
         if (QuantConfig.isFloat(c.weightBits())) return QuantConfig.FLOAT;
-        return weightName.startsWith(PATCH_EMBED.module) ? Math.max(c.weightBits(), QuantConfig.PATCH_WEIGHT_BITS) : c.weightBits();
+        return weightName.startsWith(PATCH_EMBED.module) ? c.method().patchWeightBits(c.weightBits()) : c.weightBits();
+    }
+
+    /** The format of a quantized weight, by timm name (not for weights left in float). */
+    public static QuantFormat format(String weightName, QuantConfig c) {
+        return c.method().weightFormat(bits(weightName, c));
     }
 
     /** The activation this layer multiplies. */

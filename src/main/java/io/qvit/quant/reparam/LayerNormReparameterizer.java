@@ -40,6 +40,40 @@ public final class LayerNormReparameterizer {
         return weights.withParams(replaced);
     }
 
+    /**
+     * RepQ-ViT's reparameterisation: per channel c, the LayerNorm output divided by {@code r[c]} and
+     * shifted down by {@code b[c]}: {@code γ' = γ / r}, {@code β' = β / r - b}; the next layer reads
+     * {@code x = r ⊙ (x' + b)}, so {@code W' = W diag(r)} and its bias gains {@code W' b}.
+     *
+     * @param divisors per site, r, positive and finite
+     * @param shifts   per site (the same sites), b, finite
+     */
+    public static ModelWeights applyWithShifts(VitConfig config, ModelWeights weights, Map<NormSite, float[]> divisors, Map<NormSite, float[]> shifts) {
+        ModelWeights divided = apply(config, weights, divisors);
+        Map<String, float[]> replaced = new HashMap<>();
+        int d = config.embedDim();
+        for (Map.Entry<NormSite, float[]> e : shifts.entrySet()) {
+            NormSite site = e.getKey();
+            float[] b = e.getValue();
+            if (b.length != d || !divisors.containsKey(site)) throw new QvitException("LayerNorm shifts of " + site + ": " + b.length + " given for " + d + " channels, with divisors");
+            float[] beta = divided.get(site.normParam("bias")).data().clone();
+            for (int c = 0; c < d; c++) beta[c] -= b[c];
+            float[] w = divided.get(site.linearParam("weight")).data();
+            int outputs = w.length / d;
+            if (!divided.has(site.linearParam("bias")))
+                throw new QvitException(site.linearParam("bias") + " is missing: a LayerNorm shift is undone in the next layer's bias; this model has none there");
+            float[] bias = divided.get(site.linearParam("bias")).data().clone();
+            for (int o = 0; o < outputs; o++) {
+                double sum = 0;
+                for (int c = 0; c < d; c++) sum += (double) w[o * d + c] * b[c];
+                bias[o] += (float) sum;
+            }
+            replaced.put(site.normParam("bias"), beta);
+            replaced.put(site.linearParam("bias"), bias);
+        }
+        return divided.withParams(replaced);
+    }
+
     private static void fold(NormSite site, float[] s, ModelWeights w, int d, Map<String, float[]> replaced) {
         check(site, s, d);
         float[] gamma = w.get(site.normParam("weight")).data(), beta = w.get(site.normParam("bias")).data();

@@ -3,11 +3,13 @@ package io.qvit.backend.cpu;
 import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
+import io.qvit.backend.ProbabilityCodes;
 import io.qvit.backend.Tensor;
 import io.qvit.quant.Granularity;
 import io.qvit.quant.Log2Quantizer;
 import io.qvit.quant.QuantFormat;
 import io.qvit.quant.QuantParams;
+import io.qvit.quant.QuantRules;
 import io.qvit.quant.UniformQuantizer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,52 @@ class QuantizedAttentionTest {
         }
     }
 
+    /**
+     * Q and K at calibrated ranges and the probabilities at a calibrated scale (the repq and minmax
+     * methods), against the same written-out steps; the calibrated scales are drawn around the
+     * data's own so that some values clip.
+     */
+    @ParameterizedTest(name = "batch {0}, tokens {1}, heads {2}, head width {3}: {4} bits, probabilities {5}, vector {6}")
+    @CsvSource({"2,13,3,16,8,LOG2_CALIBRATED,true", "2,13,3,16,4,LOG2_CALIBRATED,true", "1,7,2,24,6,UNIFORM_CALIBRATED,true",
+            "3,5,1,9,4,UNIFORM_CALIBRATED,false", "1,197,1,64,4,LOG2_CALIBRATED,false"})
+    void calibratedRangesFollowTheSpecification(int batch, int tokens, int heads, int d, int bits, ProbabilityCodes codes, boolean vector) {
+        SplittableRandom rnd = Check.random("quantizedAttention calibrated");
+        int dim = heads * d;
+        float[] qkv = Check.uniform(rnd, batch * tokens * 3 * dim, 2f);
+        QuantFormat f = QuantFormat.asymmetric(bits);
+        float qScale = (float) (rnd.nextDouble(2.5, 4.5) / f.qmax()), kScale = (float) (rnd.nextDouble(2.5, 4.5) / f.qmax());
+        int qZero = f.qmax() / 2 + rnd.nextInt(-1, 2), kZero = f.qmax() / 2 + rnd.nextInt(-1, 2);
+        float probScale = codes == ProbabilityCodes.UNIFORM_CALIBRATED ? (float) (rnd.nextDouble(0.5, 1.0) / f.qmax()) : (float) rnd.nextDouble(0.2, 1.0);
+        AttentionQuantization quant = new AttentionQuantization(f, qScale, qZero, kScale, kZero, f, 4f / f.qmax(), f.qmax() / 2 + 1, bits, codes, probScale);
+        float[] expected = reference(qkv, batch, tokens, heads, d, quant);
+        try (Backend be = new CpuBackend(3, vector); Tensor x = be.fromHost(qkv, batch * tokens, 3 * dim);
+             Tensor out = be.quantizedAttention(x, batch, tokens, heads, quant)) {
+            Check.identical("quantized attention " + quant + " (seed " + Check.SEED + ")", expected, be.toHost(out));
+        }
+    }
+
+    /**
+     * RepQ-ViT's log-sqrt(2) codes (its fake quantizer in double: {@code c = rint(-2 log2(p / s))},
+     * 0 beyond {@code 2^b - 1}, value {@code s 2^(-c/2)}) are what {@link ProbabilityCodes#LOG2_CALIBRATED}
+     * takes: the codes equal, the values within 2 ulp (fp32 rounding of s / sqrt 2).
+     */
+    @Test
+    void calibratedLog2CodesAreRepqs() {
+        SplittableRandom rnd = Check.random("repq log2");
+        for (int bits : new int[] {3, 4, 6, 8}) {
+            int qmax = ProbabilityCodes.LOG2_CALIBRATED.log2Qmax(bits);
+            for (int i = 0; i < 20000; i++) {
+                float s = (float) rnd.nextDouble(0.05, 1), p = (float) Math.pow(10, -rnd.nextDouble(0, 8));
+                double c = Math.max(0, Math.rint(-2 * Math.log((double) (p / s)) / Math.log(2)));
+                double expected = c >= (1 << bits) ? 0 : s * Math.pow(2, -c / 2);
+                int code = QuantRules.log2Code(p, s, true, qmax);
+                float value = QuantRules.log2Value(code, s, true, qmax);
+                assertTrue(Math.abs(value - expected) <= 2 * Math.ulp((float) expected),
+                        "p " + p + " s " + s + " at " + bits + " bits: " + value + ", RepQ-ViT's " + expected + " (seed " + Check.SEED + ")");
+            }
+        }
+    }
+
     @Test
     void nanInQIsAClearError() {
         float[] qkv = Check.uniform(Check.random("quantizedAttentionNaN"), 2 * 5 * 3 * 8, 1f);
@@ -80,7 +128,8 @@ class QuantizedAttentionTest {
                 float[] p = new float[tokens * tokens];
                 if (quant.qk() != null) {
                     float[] sq = new float[tokens], sk = new float[tokens];
-                    long[][] cq = centredRows(q, quant.qk(), sq), ck = centredRows(k, quant.qk(), sk);
+                    long[][] cq = centredRows(q, quant.qk(), quant.qScale(), quant.qZeroPoint(), sq),
+                            ck = centredRows(k, quant.qk(), quant.kScale(), quant.kZeroPoint(), sk);
                     for (int i = 0; i < tokens; i++)
                         for (int j = 0; j < tokens; j++) {
                             long acc = 0;
@@ -108,7 +157,18 @@ class QuantizedAttentionTest {
                     float inv = (float) (1 / sum);
                     for (int j = 0; j < tokens; j++) p[i * tokens + j] *= inv;
                 }
-                if (quant.probBits() != 0) p = Log2Quantizer.fakeQuantRows("p", p, tokens, quant.probBits(), Log2Quantizer.Base.SQRT_TWO);
+                if (quant.probBits() != 0) p = switch (quant.probCodes()) {
+                    case LOG2_ROW_MAX -> Log2Quantizer.fakeQuantRows("p", p, tokens, quant.probBits(), Log2Quantizer.Base.SQRT_TWO);
+                    case LOG2_CALIBRATED -> {
+                        int qmax = 1 << quant.probBits(); // 2^b non-zero levels, then 0
+                        float[] coded = new float[p.length];
+                        for (int i = 0; i < p.length; i++)
+                            coded[i] = QuantRules.log2Value(QuantRules.log2Code(p[i], quant.probScale(), true, qmax), quant.probScale(), true, qmax);
+                        yield coded;
+                    }
+                    case UNIFORM_CALIBRATED -> new UniformQuantizer(new QuantParams(QuantFormat.asymmetric(quant.probBits()), Granularity.PER_TENSOR,
+                            new float[] {quant.probScale()}, new int[] {0})).fakeQuant("p", p);
+                };
                 float[][] values = v;
                 if (quant.v() != null) {
                     QuantParams pv = new QuantParams(quant.v(), Granularity.PER_TENSOR, new float[] {quant.vScale()}, new int[] {quant.vZeroPoint()});
@@ -138,11 +198,12 @@ class QuantizedAttentionTest {
         return x;
     }
 
-    /** Each row's min-max codes minus its zero point; the row scales into {@code scales}. */
-    private static long[][] centredRows(float[][] x, QuantFormat f, float[] scales) {
+    /** Each row's codes minus its zero point, at the row's min-max range or at the calibrated one when {@code scale} is finite; the row scales into {@code scales}. */
+    private static long[][] centredRows(float[][] x, QuantFormat f, float scale, int zero, float[] scales) {
         long[][] out = new long[x.length][];
         for (int r = 0; r < x.length; r++) {
-            QuantParams p = QuantParams.minMax("row", x[r], 1, f, Granularity.PER_TOKEN);
+            QuantParams p = Float.isFinite(scale) ? new QuantParams(f, Granularity.PER_TENSOR, new float[] {scale}, new int[] {zero})
+                    : QuantParams.minMax("row", x[r], 1, f, Granularity.PER_TOKEN);
             int[] codes = new UniformQuantizer(p).quantize("row", x[r]);
             scales[r] = p.scaleOfRow(0);
             out[r] = new long[codes.length];

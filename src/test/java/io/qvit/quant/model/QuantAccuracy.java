@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The accuracy table: calibrate on the first 32 images of a labels list, evaluate top-1 on all of
  * them and on the rest, for each setting given: a preset name, or {@code W,A,ATTENTION,SOFTMAX} bits
- * (32 for float) for an ablation.
+ * (32 for float) for an ablation, either prefixed by a method ({@code repq:w4a4}; default qvit).
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -27,13 +27,13 @@ public final class QuantAccuracy {
         LoadedModel model = ModelLoader.load(args[0], ModelLoader.Hints.NONE);
         List<Sample> samples = Datasets.fromArguments(List.of(args[1]));
         List<Sample> calib = samples.subList(0, Calibrator.DEFAULT_IMAGES);
-        System.out.printf("%-6s %10s %10s %8s%n", "preset", "top-1 all", "top-1 rest", "seconds");
+        System.out.printf("%-12s %10s %10s %8s%n", "preset", "top-1 all", "top-1 rest", "seconds");
         try (CpuBackend cpu = new CpuBackend()) {
             for (int i = 2; i < args.length; i++) {
                 long start = System.nanoTime();
                 boolean[] correct = correct(model, parse(args[i]), calib, samples, cpu);
                 int all = count(correct, 0), rest = count(correct, calib.size());
-                System.out.printf("%-6s %9.2f%% %9.2f%% %8.0f%n", args[i], 100.0 * all / samples.size(),
+                System.out.printf("%-12s %9.2f%% %9.2f%% %8.0f%n", args[i], 100.0 * all / samples.size(),
                         100.0 * rest / (samples.size() - calib.size()), (System.nanoTime() - start) / 1e9);
             }
         }
@@ -56,10 +56,13 @@ public final class QuantAccuracy {
         return correct;
     }
 
-    private static QuantConfig parse(String a) {
-        if (!a.contains(",")) return QuantConfig.preset(a);
+    private static QuantConfig parse(String arg) {
+        int colon = arg.indexOf(':');
+        QuantMethod method = colon < 0 ? QuantMethod.QVIT : QuantMethod.parse(arg.substring(0, colon));
+        String a = arg.substring(colon + 1);
+        if (!a.contains(",")) return QuantConfig.preset(a).with(method);
         String[] p = a.split(",");
-        return new QuantConfig(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        return new QuantConfig(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]), method);
     }
 
     static int count(boolean[] correct, int from) {
