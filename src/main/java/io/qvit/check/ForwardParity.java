@@ -23,10 +23,14 @@ import java.util.Locale;
  * emulator) and the device run (on a GPU) both measure through here.
  */
 public final class ForwardParity {
-    /** What two devices' forwards agreed on. {@code departures} is empty for fp32 (not compared op by op). */
-    public record Agreement(int images, int top1Differences, double largestRelative, List<Lockstep.Departure> departures) {
+    /**
+     * What two devices' forwards agreed on: at fp32 top-1 and logits; op by op (an integer model), the
+     * ops whose outputs differ ({@code departures}; top-1 and logits are then not compared).
+     */
+    public record Agreement(int images, boolean opByOp, int top1Differences, double largestRelative, List<Lockstep.Departure> departures) {
         public String summary() {
-            if (!departures.isEmpty()) {
+            if (opByOp && departures.isEmpty()) return images + " images: every op bit-identical";
+            if (opByOp) {
                 Lockstep.Departure d = departures.get(0);
                 return String.format(Locale.ROOT, "%d images: %d ops departed; first op %d %s, %d of %d elements, largest %.3g",
                         images, departures.size(), d.op(), d.name(), d.differing(), d.elements(), d.largest());
@@ -58,7 +62,7 @@ public final class ForwardParity {
             for (float v : x) max = Math.max(max, Math.abs(v));
             for (int j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]) / max);
         }
-        return new Agreement(images.size(), top1, worst, List.of());
+        return new Agreement(images.size(), false, top1, worst, List.of());
     }
 
     /** The largest |logit - expected| of the fp32 model on {@code device} for preprocessed {@code images [batch, 3, S, S]}. */
@@ -79,7 +83,7 @@ public final class ForwardParity {
         try (Lockstep both = new Lockstep(reference.open(threads), device.open(threads));
              Classifier c = QuantizedVit.classifier(model.definition(), packed, both)) {
             logits(c, images);
-            return new Agreement(images.size(), 0, 0, List.copyOf(both.departures()));
+            return new Agreement(images.size(), true, 0, 0, List.copyOf(both.departures()));
         }
     }
 

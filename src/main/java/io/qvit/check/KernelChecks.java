@@ -1,5 +1,6 @@
 package io.qvit.check;
 
+import io.qvit.QvitException;
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
 import io.qvit.backend.QuantizedRows;
@@ -71,6 +72,24 @@ public final class KernelChecks {
             log.run("kernel " + c.name + ": vs the emulator", () -> compare(reference, onDevice.get(), c.run.apply(emulator), c.approximate));
         }
         if (emulator == null) log.skip("kernels vs the emulator", noEmulatorReason);
+        log.run("kernel quantizeRows: a NaN input is reported, once", () -> reportsNaN(device));
+    }
+
+    /** A NaN reaching a quantized layer is reported at the next read back (the kernels flag it), then cleared. */
+    private static CheckLog.Outcome reportsNaN(Backend device) {
+        float[] x = new float[4 * 32];
+        Arrays.fill(x, 0.5f);
+        x[70] = Float.NaN;
+        try (Tensor t = device.fromHost(x, 4, 32); QuantizedRows q = device.quantizeRows(t, RowQuantization.perRow(QuantFormat.asymmetric(8), null, false))) {
+            try {
+                device.toHost(q.scales());
+                return CheckLog.Outcome.fail("the NaN went unreported");
+            } catch (QvitException e) {
+                if (!e.getMessage().contains("NaN or infinite")) return CheckLog.Outcome.fail("reported as: " + e.getMessage());
+            }
+            device.toHost(q.scales()); // cleared: a second read does not throw
+            return CheckLog.Outcome.pass("reported at the next read back, then cleared");
+        }
     }
 
     /** Each output of {@code actual} against {@code expected}: bit-identical unless the output has a bound. */
