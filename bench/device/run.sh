@@ -40,7 +40,7 @@ mkdir -p "$work"
 start=$(date +%s)
 # 450 s on the GPU leaves the device tool's 10 minutes room for the JRE, the start and the report; the emulator
 # on a loaded 2-core machine needs longer.
-[ "$device" = cuda ] && seconds=450 || seconds=1800
+[ "$device" = cuda ] && seconds=450 || seconds=2700
 deadline=$((start + ${QVIT_RUN_SECONDS:-$seconds}))
 checks="$outdir/checks.jsonl"; steps="$outdir/steps.jsonl"; log="$outdir/run.log"; sanlog="$outdir/sanitizer.log"
 : > "$checks"; : > "$steps"; : > "$log"
@@ -133,7 +133,7 @@ if [ "$device" = cuda ]; then
   bench_args="$BENCH_CUDA"
 else
   step kernels 240 "${checks_cmd[@]}" kernels --device emu --size small --threads "$(nproc)" --log "$checks"
-  step parity 900 "${checks_cmd[@]}" parity --device emu --data "$data" --images 1 --ood 0 --calib 4 --presets w4a4 --threads "$(nproc)" --log "$checks"
+  step parity 1500 "${checks_cmd[@]}" parity --device emu --data "$data" --images 1 --ood 0 --calib 4 --presets w4a4 --threads "$(nproc)" --log "$checks"
   record "timm export by PyTorch (deit_small, deit3_small, vit_small, deit_small_distilled)" skip "skipped: no GPU (PyTorch and timm run on the GPU machine); the committed micro fixtures below take the same path" 0
   step timm 240 "${checks_cmd[@]}" timm --device emu --threads "$(nproc)" --log "$checks" src/test/resources/fixtures/timm/*/
   bench_args="$BENCH_EMU"
@@ -144,7 +144,8 @@ fi
 mkdir -p "$work/bench"
 t0=$(date +%s)
 # shellcheck disable=SC2086 # the options are one line of words on purpose
-step bench 150 bash -c 'cd "$1" && shift && exec "$@"' _ "$work/bench" "${qvit[@]}" bench --device "$device" $bench_args
+[ "$device" = cuda ] && budget=150 || budget=900
+step bench "$budget" bash -c 'cd "$1" && shift && exec "$@"' _ "$work/bench" "${qvit[@]}" bench --device "$device" $bench_args
 if [ "$step_rc" = 0 ]; then
   record "bench: qvit bench --device $device $bench_args" pass "$(sed -n '/^==== step bench/,$p' "$log" | grep -v '^WARNING\|^====\|^bench:' | tail -n 4 | tr -s ' ' | paste -sd ';' | cut -c1-600)" $(($(date +%s) - t0))
 fi
