@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qvit.backend.Backend;
+import io.qvit.backend.Device;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -40,6 +42,21 @@ class DeviceChecksTest {
         JsonNode skip = checks.get(cases);
         assertEquals("skip", skip.get("status").asText());
         assertTrue(skip.get("passed").isNull() && skip.get("detail").asText().contains("no GPU"), skip.toString());
+    }
+
+    /** The GPU's comparison with the emulator, with a second emulator standing in for the GPU (what a dry run cannot reach). */
+    @Test
+    void comparisonWithTheEmulator() throws IOException {
+        Path file = dir.resolve("both.jsonl");
+        try (Backend cpu = Device.CPU.open(2); Backend device = Device.EMU.open(2); Backend emulator = Device.EMU.open(2)) {
+            KernelChecks.run(cpu, device, emulator, null, KernelChecks.Size.SMALL, 11, new CheckLog(file));
+        }
+        List<JsonNode> checks = lines(file);
+        int cases = KernelChecks.cases(KernelChecks.Size.SMALL, new java.util.Random(11)).size();
+        assertEquals(2 * cases + 1, checks.size(), "each case against the CPU and the emulator, and the NaN report");
+        for (JsonNode c : checks) assertEquals("pass", c.get("status").asText(), c.toString());
+        assertTrue(checks.get(1).get("name").asText().endsWith("vs the emulator") && checks.get(1).get("detail").asText().contains("bit-identical"),
+                checks.get(1).toString());
     }
 
     @Test
