@@ -100,13 +100,17 @@ cublas_dir="$(find /opt /usr/local /usr/lib -name 'libcublas.so.13' -printf '%h\
 [ -n "$cublas_dir" ] && export LD_LIBRARY_PATH="$cublas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # What the run ran on, for the report.
-commit="$(git rev-parse HEAD 2>/dev/null || head -n 1 .device/COMMIT 2>/dev/null || echo unknown)"
+if git rev-parse HEAD >/dev/null 2>&1; then
+  commit="$(git rev-parse HEAD)$([ -z "$(git status --porcelain --untracked-files=no)" ] || echo ' (with uncommitted changes)')"
+else # the GPU machine gets no .git: the commit pack.sh saw
+  commit="$(tr '\n' ' ' < .device/COMMIT 2>/dev/null || echo unknown)"
+fi
 if [ "$device" = cuda ]; then
   gpu="$(nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.max.sm,temperature.gpu --format=csv,noheader 2>/dev/null | head -n 1)"
   cuda_version="$(nvidia-smi 2>/dev/null | grep -o 'CUDA Version: [0-9.]*' | cut -d' ' -f3)"
   suite=devicerun
 else
-  gpu="PTX emulator on the CPU, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), none,none,none,none"
+  gpu="PTX emulator on the CPU ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)),none"
   cuda_version="none (emulator)"
   suite=dryrun
 fi
