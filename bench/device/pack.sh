@@ -83,7 +83,8 @@ PY
 ls "$data/ood/textures" | sort | awk -v n="$n_textures" 'NR % int(600 / n) == 1' | head -n "$n_textures" \
   | while read -r f; do cp "$data/ood/textures/$f" "$work/data/ood/textures/"; done
 
-tree_bytes="$(git ls-files -z | xargs -0 du -cb | tail -n 1 | cut -f1)"
+# What travels besides .device: tracked files and untracked ones that git does not ignore.
+tree_bytes="$( { git ls-files -z; git ls-files -z --others --exclude-standard; } | du -cb --files0-from=- | tail -n 1 | cut -f1)"
 others="$(du -sb "$work" | cut -f1)"
 f32_bytes="$(stat -c %s "$data/$weights")"
 golden_bytes=$(( $(stat -c %s "$data/golden/golden_tench_input_1x3x224x224.f32") + $(stat -c %s "$data/golden/golden_tench_logits_1x1000.f32") ))
@@ -105,7 +106,7 @@ git rev-parse HEAD > "$work/COMMIT"
 size() { du -sb "$1" | cut -f1; }
 sizes="$(
   printf '%-44s %10s\n' "part" "bytes"
-  printf '%-44s %10d\n' "tracked working tree (git ls-files)" "$tree_bytes"
+  printf '%-44s %10d\n' "working tree (tracked + untracked not ignored)" "$tree_bytes"
   printf '%-44s %10d\n' "jre.tar.xz (jlink, $(echo "$modules" | tr ',' '\n' | wc -l) modules)" "$(size "$work/jre.tar.xz")"
   printf '%-44s %10d\n' "qvit-cli.jar (natives: JCuda driver, cudart, cublas)" "$(size "$work/qvit-cli.jar")"
   printf '%-44s %10d\n' "data/models (ViT-Tiny, $weights_mode)" "$(size "$work/data/models")"
