@@ -2,12 +2,10 @@ package io.qvit.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.qvit.files.RawFloats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reading raw float32 fixtures and comparing float arrays element by element. */
@@ -16,27 +14,17 @@ public final class Floats {
 
     /** A little-endian float32 file. */
     public static float[] read(Path file) {
-        try {
-            return decode(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RawFloats.read(file);
     }
 
     /** A little-endian float32 classpath resource. */
     public static float[] resource(String name) {
         try (InputStream in = Floats.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalArgumentException("no test resource " + name);
-            return decode(in.readAllBytes());
+            return RawFloats.decode(in.readAllBytes(), name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static float[] decode(byte[] bytes) {
-        float[] out = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qvit.backend.Backend;
 import io.qvit.backend.Device;
+import io.qvit.check.Lockstep;
 import io.qvit.data.Sample;
 import io.qvit.inference.Classifier;
 import io.qvit.inference.TopK;

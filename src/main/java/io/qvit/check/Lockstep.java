@@ -1,4 +1,4 @@
-package io.qvit.backend.cuda;
+package io.qvit.check;
 
 import io.qvit.backend.AttentionQuantization;
 import io.qvit.backend.Backend;
@@ -16,11 +16,12 @@ import java.util.List;
  * Two backends run in lockstep: every op runs on both (the reference's inputs are the reference's,
  * the other's its own), and the first few ops whose outputs differ are recorded with how much, so a
  * whole forward says where a kernel first departs from its CPU twin rather than only that the logits
- * differ. Test support only: it doubles the work and reads every output back.
+ * differ. For checks only (the device run's parity checks, the CUDA tests): it doubles the work and
+ * reads every output back.
  */
-final class Lockstep implements Backend {
+public final class Lockstep implements Backend {
     /** An op whose outputs differed: how many elements, and the largest difference. */
-    record Departure(int op, String name, long elements, long differing, double largest) {}
+    public record Departure(int op, String name, long elements, long differing, double largest) {}
 
     private record Both(Tensor ref, Tensor other) implements Tensor {
         @Override
@@ -44,12 +45,12 @@ final class Lockstep implements Backend {
     private final List<Departure> departures = new ArrayList<>();
     private int ops;
 
-    Lockstep(Backend ref, Backend other) {
+    public Lockstep(Backend ref, Backend other) {
         this.ref = ref;
         this.other = other;
     }
 
-    List<Departure> departures() {
+    public List<Departure> departures() {
         return departures;
     }
 
