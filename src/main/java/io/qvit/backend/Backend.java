@@ -3,6 +3,7 @@ package io.qvit.backend;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The operations the ViT graph ({@link io.qvit.model.VisionTransformer}) is written against, float
@@ -22,6 +23,14 @@ public interface Backend extends AutoCloseable {
     /** One line for logs and benchmark results: the device and how it is driven (threads, vector width). */
     default String description() {
         return name();
+    }
+
+    /**
+     * Bytes of device memory the backend holds (tensors in use and cached), or empty for a backend
+     * whose tensors live in host memory.
+     */
+    default OptionalLong deviceBytes() {
+        return OptionalLong.empty();
     }
 
     /** Copies host data into a new F32 tensor of the given shape. */

@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The backend contract on a CUDA device: every op one launch of a kept kernel (two for the patch
@@ -87,9 +88,10 @@ public final class CudaBackend implements Backend {
         return driver;
     }
 
-    /** Bytes of device memory the backend holds (in use or pooled). */
-    public long deviceBytes() {
-        return pool.bytesReserved();
+    /** Every allocation the pool holds, in use or cached, at its size class (a power of two from 256 bytes). */
+    @Override
+    public OptionalLong deviceBytes() {
+        return OptionalLong.of(pool.bytesReserved());
     }
 
     @Override
