@@ -94,6 +94,12 @@ public interface Backend extends AutoCloseable {
     QuantizedRows quantizeRows(Tensor x, RowQuantization recipe);
 
     /**
+     * {@link #quantizeRows}{@code (layerNorm(x, gamma, beta, eps), recipe)} without an F32 tensor in
+     * between (the inputs of qkv and fc1): the same codes, scales and zero points, bit for bit.
+     */
+    QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe);
+
+    /**
      * The quantized linear layer {@code y[m,n] = epilogue(acc[m,n])} with the exact zero-point-corrected
      * sum {@code acc = sum_k (qa[m,k] - za[m]) (qw[n,k] - zw[n])} (as {@link io.qvit.quant.IntGemm},
      * the int32 reference) and {@link io.qvit.quant.QuantRules#epilogue}:
