@@ -10,8 +10,16 @@
 // for exp, whose double result may differ from Java's correctly rounded one in the last double bit.
 //
 // version 1 (kept): one warp per query row, 4 per block; the row's T scores in dynamic shared memory.
+//
+// AI_STAGES (3, all of them, unless defined otherwise) ends the kernel after stage 1 (the scores) or 2
+// (softmax and probability codes): AttentionStages compiles those variants to count each stage on the
+// emulator as the difference between consecutive variants.
 #include <stdint.h>
 #include "qvit_common.cuh"
+
+#ifndef AI_STAGES
+#define AI_STAGES 3
+#endif
 
 #define AI_ROWS 4
 #define AI_MAX_HD 128
@@ -69,6 +77,9 @@ attention_int_kernel1(const uint8_t* __restrict__ q, const float* __restrict__ s
         s[j] = sc;
         m = fmaxf(m, sc);
     }
+#if AI_STAGES == 1
+    return;
+#endif
     m = warp_max(m);
     for (int j = lane; j < T; j += 32) s[j] = (float)exp((double)__fsub_rn(s[j], m));
     __syncwarp();
@@ -89,6 +100,9 @@ attention_int_kernel1(const uint8_t* __restrict__ q, const float* __restrict__ s
     int qmax = (1 << prob_bits) - 1;
     for (int j = lane; j < T; j += 32) s[j] = log2_fake_quant(s[j], pmax, sqrt2, qmax);
     __syncwarp();
+#if AI_STAGES == 2
+    return;
+#endif
     float acc[AI_MAX_HD / 32];
 #pragma unroll
     for (int c = 0; c < AI_MAX_HD / 32; c++) acc[c] = 0.f;
