@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AttentionStages {
     private static final int T = 197, HEADS = 6, HD = 64, BATCH = 256, PROB_BITS = 4;
-    private static final String ENTRY = "attention_int_kernel1";
+    private static final String ENTRY = "attention_int_kernel2";
 
     private AttentionStages() {}
 
