@@ -49,7 +49,8 @@ final class InfoCommand implements Command {
     public int run(CommandLine line) throws Exception {
         if (line.getArgList().size() != 1) throw new org.apache.commons.cli.ParseException("give exactly one MODEL");
         String spec = line.getArgList().get(0);
-        CliOptions.DeviceChoice device = line.hasOption("device") ? CliOptions.deviceChoice(line) : null;
+        CliOptions.DeviceChoice checked = CliOptions.deviceChoice(line); // --device and --threads, before any work
+        CliOptions.DeviceChoice device = line.hasOption("device") ? checked : null;
         ModelDefinition def;
         long params;
         String source;
