@@ -3,6 +3,7 @@ package io.qvit.backend;
 import io.qvit.quant.PackedCodes;
 import io.qvit.quant.QuantParams;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -35,9 +36,12 @@ public interface Backend extends AutoCloseable {
         return DeviceClock.HOST;
     }
 
-    /** Bytes of device memory held (in use or pooled), or -1 for a backend whose memory is the host's. */
-    default long deviceBytes() {
-        return -1;
+    /**
+     * Bytes of device memory the backend holds (tensors in use and cached), or empty for a backend
+     * whose tensors live in host memory.
+     */
+    default OptionalLong deviceBytes() {
+        return OptionalLong.empty();
     }
 
     /** Its kernels one by one at ViT shapes; a backend without kernels of its own says which device to use instead. */
@@ -107,6 +111,12 @@ public interface Backend extends AutoCloseable {
      * packing). A NaN or infinite value is a {@link io.qvit.QvitException}.
      */
     QuantizedRows quantizeRows(Tensor x, RowQuantization recipe);
+
+    /**
+     * {@link #quantizeRows}{@code (layerNorm(x, gamma, beta, eps), recipe)} without an F32 tensor in
+     * between (the inputs of qkv and fc1): the same codes, scales and zero points, bit for bit.
+     */
+    QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe);
 
     /**
      * The quantized linear layer {@code y[m,n] = epilogue(acc[m,n])} with the exact zero-point-corrected

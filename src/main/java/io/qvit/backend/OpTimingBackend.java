@@ -5,6 +5,7 @@ import io.qvit.quant.QuantParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -75,7 +76,7 @@ public final class OpTimingBackend implements Backend {
     }
 
     @Override
-    public long deviceBytes() {
+    public OptionalLong deviceBytes() {
         return inner.deviceBytes();
     }
 
@@ -158,6 +159,11 @@ public final class OpTimingBackend implements Backend {
     @Override
     public QuantizedRows quantizeRows(Tensor x, RowQuantization recipe) {
         return timed("quantize rows", () -> inner.quantizeRows(x, recipe));
+    }
+
+    @Override
+    public QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe) {
+        return timed("layernorm quantize rows", () -> inner.layerNormQuantizeRows(x, gamma, beta, eps, recipe));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -101,14 +102,14 @@ public final class ModelBench {
         for (int j = 0; j < runners.size(); j++) {
             Runner r = runners.get(j);
             double median = percentile(ms[j], 50);
-            long device = backend.deviceBytes();
+            OptionalLong device = backend.deviceBytes();
             Map<String, Double> ops = opTimes(r.model, images, batch, Math.min(OP_FORWARDS, plan.repeats()));
             double onDevice = ops.entrySet().stream().filter(e -> !TRANSFERS.contains(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
             double[] graphs = batch == 1 ? replayedMillis(r.model, images, plan.repeats()) : null;
             out.add(new BenchRecord(model, r.preset, batch, batch / (median / 1e3), onDevice > 0 ? batch / (onDevice / 1e3) : null, median,
                     batch == 1 ? median : null, batch == 1 ? percentile(ms[j], 99) : null, graphs == null ? null : percentile(graphs, 50),
                     graphs == null ? null : percentile(graphs, 99), batch == 1 && graphs == null ? BenchRecord.GRAPHS_NOT_CAPTURED : null,
-                    plan.repeats(), device < 0 ? null : device, r.modelBytes, fp32Bytes, null, null, ops));
+                    plan.repeats(), device.isPresent() ? device.getAsLong() : null, r.modelBytes, fp32Bytes, null, null, ops));
         }
         return out;
     }

@@ -206,6 +206,12 @@ public final class Lockstep implements Backend {
     }
 
     @Override
+    public QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe) {
+        return rows("layerNormQuantizeRows", ref.layerNormQuantizeRows(r(x), r(gamma), r(beta), eps, r(recipe)),
+                other.layerNormQuantizeRows(o(x), o(gamma), o(beta), eps, o(recipe)));
+    }
+
+    @Override
     public Tensor integerLinear(QuantizedRows x, QuantizedWeights w, Epilogue epilogue) {
         QuantizedWeights rw = new QuantizedWeights(r(w.codes()), r(w.scales()), r(w.zeroPoints()), w.format()),
                 ow = new QuantizedWeights(o(w.codes()), o(w.scales()), o(w.zeroPoints()), w.format());

@@ -1,5 +1,6 @@
 package io.qvit.cli;
 
+import io.qvit.backend.Backend;
 import io.qvit.files.ByteSize;
 import io.qvit.hub.HubModelSpec;
 import io.qvit.hub.TextProgressBar;
@@ -9,14 +10,20 @@ import io.qvit.model.ModelDefinition;
 import io.qvit.model.ModelLoader;
 import io.qvit.model.ModelWeights;
 import io.qvit.model.PretrainedCfg;
+import io.qvit.model.VisionTransformer;
 import io.qvit.model.VitConfig;
 import io.qvit.quant.model.QuantizedModelFile;
+import io.qvit.quant.model.QuantizedVit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
-/** {@code qvit info MODEL}: architecture, parameter count, bytes, preprocessing. */
+/**
+ * {@code qvit info MODEL}: architecture, parameter count, bytes, preprocessing; with {@code --device},
+ * also the device memory the model holds once uploaded there (a converted model: its packed codes).
+ */
 final class InfoCommand implements Command {
     @Override
     public String name() {
@@ -35,17 +42,20 @@ final class InfoCommand implements Command {
 
     @Override
     public Options options() {
-        return CliOptions.modelHints(new Options());
+        return CliOptions.device(CliOptions.modelHints(new Options()));
     }
 
     @Override
     public int run(CommandLine line) throws Exception {
         if (line.getArgList().size() != 1) throw new org.apache.commons.cli.ParseException("give exactly one MODEL");
         String spec = line.getArgList().get(0);
+        CliOptions.DeviceChoice checked = CliOptions.deviceChoice(line); // --device and --threads, before any work
+        CliOptions.DeviceChoice device = line.hasOption("device") ? checked : null;
         ModelDefinition def;
         long params;
         String source;
         if (!HubModelSpec.isHubSpec(spec) && !Files.exists(Path.of(spec)) && line.getOptionValue("config") == null) {
+            if (device != null) throw new org.apache.commons.cli.ParseException("--device needs weights: give a checkpoint or a converted file, not a bare name");
             def = ModelDefinition.of(ModelCatalog.lookup(spec));
             params = ModelWeights.parameterCount(def.config());
             source = "timm architecture table (timm " + ModelCatalog.timmVersion() + "); no weights loaded";
@@ -61,15 +71,32 @@ final class InfoCommand implements Command {
             row("method", c.model().quant().method().id() + (c.metadata().containsKey("qvit.method") ? "" : " (the file predates qvit.method)"));
             String calib = c.metadata().get("qvit.calibration");
             if (calib != null) row("calibrated", calib);
+            if (device != null) resident(device, backend -> QuantizedVit.of(c.model(), backend));
             return Main.OK;
         } else {
             LoadedModel m = ModelLoader.load(spec, CliOptions.hints(line), TextProgressBar.onStderr());
             def = m.definition();
             params = m.weights().parameterCount();
             source = m.source() + " (" + ByteSize.format(Files.size(m.source())) + " on disk)";
+            print(def, params, source);
+            if (device != null) resident(device, backend -> new VisionTransformer(m.definition().config(), m.weights(), backend));
+            return Main.OK;
         }
         print(def, params, source);
         return Main.OK;
+    }
+
+    /** Uploads the model to the device and reports the device memory that holds it. */
+    private static void resident(CliOptions.DeviceChoice device, Function<Backend, VisionTransformer> upload) {
+        try (Backend backend = device.open()) {
+            long before = backend.deviceBytes().orElse(0);
+            try (VisionTransformer ignored = upload.apply(backend)) {
+                var after = backend.deviceBytes();
+                row("device", backend.name() + ": " + (after.isPresent()
+                        ? ByteSize.format(after.getAsLong() - before) + " of device memory hold the uploaded model"
+                        : "parameters in host memory"));
+            }
+        }
     }
 
     private static void print(ModelDefinition def, long params, String source) {

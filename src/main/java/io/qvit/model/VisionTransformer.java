@@ -14,7 +14,8 @@ import java.util.function.Function;
  * ({@link VitLayers}: fp32, or quantized by {@code io.qvit.quant.model.QuantizedVit}), and
  * calibration observes activations through layers that wrap them. LayerNorm, residual additions,
  * GELU (fused into fc1 where the layer can) and the token assembly are the same fp32 ops at every
- * precision. Parameters are uploaded when the model is built; closing the model releases them.
+ * precision (a layer on codes fuses the LayerNorm before it into its input's quantization, and fc1's
+ * output into fc2's). Parameters are uploaded when the model is built; closing the model releases them.
  *
  * <p>Not thread-safe: one forward at a time per instance.
  */
@@ -139,15 +140,11 @@ public final class VisionTransformer implements AutoCloseable {
             for (int i = 0; i < params.blocks.size(); i++) {
                 VitParameters.Block p = params.blocks.get(i);
                 VitLayers.Block l = layers.blocks().get(i);
-                try (Tensor h = backend.layerNorm(tokens, p.norm1W(), p.norm1B(), cfg.normEps());
-                     Tensor qkv = l.qkv().apply(h, false);
+                try (Tensor qkv = l.qkv().applyNormed(new NormLayer(backend, p.norm1W(), p.norm1B(), cfg.normEps()), tokens, false);
                      Tensor a = l.attention().apply(qkv, batch, t, cfg.numHeads())) {
                     l.proj().addTo(tokens, a, p.ls1());
                 }
-                try (Tensor h = backend.layerNorm(tokens, p.norm2W(), p.norm2B(), cfg.normEps());
-                     Tensor f = l.fc1().apply(h, true)) {
-                    l.fc2().addTo(tokens, f, p.ls2());
-                }
+                l.fc1().mlpAddTo(tokens, new NormLayer(backend, p.norm2W(), p.norm2B(), cfg.normEps()), l.fc2(), p.ls2());
             }
             List<Tensor> out = new ArrayList<>();
             try (Tensor n = backend.layerNorm(tokens, params.normW, params.normB, cfg.normEps())) {

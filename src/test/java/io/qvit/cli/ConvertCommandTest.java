@@ -65,6 +65,9 @@ class ConvertCommandTest {
         assertEquals(0, info.exit(), info.toString());
         assertTrue(info.out().contains("quantized   w4a4 attention 4 softmax 4;") && info.out().contains("as FP32"), info.toString());
         assertTrue(info.out().contains("calibrated  3 images of " + imgs), info.toString());
+        CliRun onDevice = CliRun.of("info", "--device", "emu", "--threads", "1", out.toString());
+        assertEquals(0, onDevice.exit(), onDevice.toString());
+        assertTrue(onDevice.out().contains("of device memory hold the uploaded model"), onDevice.toString());
 
         CliRun predict = CliRun.of("predict", "--model", out.toString(), imgs.toString());
         assertEquals(0, predict.exit(), predict.toString());

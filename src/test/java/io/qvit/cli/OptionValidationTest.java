@@ -67,6 +67,9 @@ class OptionValidationTest {
         List<String> info = List.of(model);
         add(c, "info", "arch", info, "vit_nope_patch16_224", "vit_tiny_patch16_224.no_such_tag");
         add(c, "info", "config", info, noFile, tmp.toString());
+        add(c, "info", "device", info, "tpu", "cuda:1");
+        if (NO_GPU) add(c, "info", "device", info, "cuda");
+        add(c, "info", "threads", info, "0", "x");
 
         List<String> predict = List.of("--model", model, images);
         add(c, "predict", "model", List.of(images), noFile, tmp.toString(), "hf:not a repo");

@@ -299,6 +299,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe) {
+        CpuTensor in = cpu(x, "input");
+        requireRank(in, 2, "input [rows,D]");
+        int m = in.dim(0), d = in.dim(1);
+        float[] g = vector(gamma, d, "LayerNorm weight"), b = vector(beta, d, "LayerNorm bias");
+        RowQuantizer q = rowQuantizer(recipe, d);
+        float[] src = in.data(), normed = new float[m * d]; // LayerNorm.row writes row r at r * d
+        QuantizedRows out = q.allocate(m);
+        parallel.forRange(m, ROW_GRAIN, (from, to) -> {
+            for (int r = from; r < to; r++) LayerNorm.row(src, r * d, d, g, b, eps, normed);
+            q.rows(normed, from, to, from, out);
+        });
+        return out;
+    }
+
+    @Override
     public Tensor integerLinear(QuantizedRows x, QuantizedWeights w, Epilogue epilogue) {
         IntegerLinear.Operands op = operands(x, w, epilogue);
         boolean residual = epilogue.residual() != null;

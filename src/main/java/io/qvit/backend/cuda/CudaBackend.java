@@ -25,6 +25,7 @@ import io.qvit.backend.cuda.launch.GemmF32;
 import io.qvit.backend.cuda.launch.GemmInt;
 import io.qvit.backend.cuda.launch.Im2col;
 import io.qvit.backend.cuda.launch.LayerNormF32;
+import io.qvit.backend.cuda.launch.LayerNormQuantize;
 import io.qvit.backend.cuda.launch.QuantizeRows;
 import io.qvit.backend.cuda.launch.ResidualAdd;
 import io.qvit.backend.cuda.launch.SelectToken;
@@ -40,6 +41,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +67,7 @@ public final class CudaBackend implements Backend {
     private AttentionF32 attention;
     private AttentionInt attentionInt;
     private QuantizeRows quantizeRows;
+    private LayerNormQuantize layerNormQuantize;
     private Gelu gelu;
     private ResidualAdd residual;
     private SelectToken select;
@@ -95,10 +98,10 @@ public final class CudaBackend implements Backend {
         return driver;
     }
 
-    /** Bytes of device memory the backend holds (in use or pooled). */
+    /** Every allocation the pool holds, in use or cached, at its size class (a power of two from 256 bytes). */
     @Override
-    public long deviceBytes() {
-        return pool.bytesReserved();
+    public OptionalLong deviceBytes() {
+        return OptionalLong.of(pool.bytesReserved());
     }
 
     @Override
@@ -304,12 +307,34 @@ public final class CudaBackend implements Backend {
                 recipe.rotate(), recipe.format(), recipe.perRow(), recipe.scale(), recipe.zeroPoint(), ElementType.codes(recipe.format()));
     }
 
+    @Override
+    public QuantizedRows layerNormQuantizeRows(Tensor x, Tensor gamma, Tensor beta, float eps, RowQuantization recipe) {
+        CudaTensor in = f32(x, "rows to normalise and quantize");
+        int k = in.last(), rows = (int) (in.numel() / k);
+        QuantFormat format = recipe.format();
+        ElementType type = ElementType.codes(format);
+        checkActivationCodes(format, type, k);
+        long g = vector(gamma, k, "LayerNorm weight"), b = vector(beta, k, "LayerNorm bias");
+        CudaTensor codes = allocate(type, rows, k), scales = allocate(ElementType.F32, rows), zeros = allocate(ElementType.I32, rows);
+        if (layerNormQuantize == null) layerNormQuantize = new LayerNormQuantize(modules);
+        boolean perRow = recipe.perRow();
+        layerNormQuantize.launch(new LayerNormQuantize.Params(in.address(), g, b, eps, recipe.divisors() == null ? 0 : vector(recipe.divisors(), k, "divisors"),
+                recipe.rotate() ? HadamardRotation.block(k) : 0, rows, k, format.bits(), type == ElementType.U4, perRow, perRow ? 1f : recipe.scale(),
+                perRow ? 0 : recipe.zeroPoint(), scales.address(), zeros.address(), codes.address(), nonfinite.address()));
+        return new QuantizedRows(codes, scales, zeros, format);
+    }
+
+    /** The activation codes the integer GEMM takes: unsigned, and two per byte only for an even row. */
+    private static void checkActivationCodes(QuantFormat format, ElementType type, int k) {
+        if (format.symmetric()) throw new QvitException("the CUDA backend quantizes activations to unsigned (asymmetric) codes; got " + format);
+        if (type == ElementType.U4 && k % 2 != 0) throw new QvitException("the CUDA backend packs 4-bit codes of even rows only; this input has " + k + " columns");
+    }
+
     /** Rows of {@code k} at {@code x}, {@code perLine} per line of {@code ld} floats, into codes of {@code type}. */
     private QuantizedRows quantize(long x, int perLine, int ld, int rows, int k, long divisors, boolean rotate, QuantFormat format,
                                    boolean perRow, float scale, int zeroPoint, ElementType type) {
-        if (format.symmetric()) throw new QvitException("the CUDA backend quantizes activations to unsigned (asymmetric) codes; got " + format);
+        checkActivationCodes(format, type, k);
         boolean nibbles = type == ElementType.U4;
-        if (nibbles && k % 2 != 0) throw new QvitException("the CUDA backend packs 4-bit codes of even rows only; this input has " + k + " columns");
         CudaTensor codes = allocate(type, rows, k), scales = allocate(ElementType.F32, rows), zeros = allocate(ElementType.I32, rows);
         if (quantizeRows == null) quantizeRows = new QuantizeRows(modules);
         quantizeRows.launch(new QuantizeRows.Params(x, perLine, ld, divisors, rotate ? HadamardRotation.block(k) : 0, rows, k, format.bits(),

@@ -83,6 +83,41 @@ class CudaForwardTest {
         }
     }
 
+    /**
+     * A converted W4A4 model on the device holds its packed codes, three words per weight row (scale,
+     * zero point, code sum) and its float parameters (norms, biases, tokens): at most twice that, for
+     * the pool's power-of-two size classes, plus a 256-byte class per small tensor; far below the
+     * FP32 model.
+     */
+    @Test
+    void convertedW4a4ModelUploadsPackedCodesOnly() {
+        QuantizedModel packed;
+        try (Backend b = Device.CPU.open(2)) {
+            packed = QuantizedModel.pack(Calibrator.calibrate(model, QuantConfig.preset("w4a4"), calib, b));
+        }
+        long codes = 0, floats = 0, tensors = 0, fp32 = 4 * model.weights().parameterCount();
+        for (QuantizedModel.PackedWeight w : packed.packed().values()) {
+            codes += w.codes().data().length + 12L * w.codes().rows();
+            tensors += 4;
+        }
+        for (var p : packed.floats().values()) {
+            floats += 4L * p.data().length;
+            tensors++;
+        }
+        try (Backend b = Device.EMU.open(2)) {
+            long before = b.deviceBytes().orElseThrow();
+            long resident;
+            try (var m = QuantizedVit.of(packed, b)) {
+                resident = b.deviceBytes().orElseThrow() - before;
+            }
+            System.out.printf("w4a4 demo model on the device: %d bytes; packed codes and row words %d, float parameters %d, FP32 model %d%n",
+                    resident, codes, floats, fp32);
+            assertTrue(resident >= codes + floats, resident + " bytes cannot hold " + (codes + floats));
+            assertTrue(resident <= 2 * (codes + floats) + 256 * tensors, resident + " bytes for " + (codes + floats) + " of codes and parameters");
+            assertTrue(resident < fp32 / 2, resident + " bytes against " + fp32 + " as FP32");
+        }
+    }
+
     private static List<float[]> logits(Classifier c) {
         List<float[]> out = new ArrayList<>();
         var failures = c.run(test, IMAGES, 1, (batch, o) -> {

@@ -176,6 +176,47 @@ class CudaOpsTest {
         }
     }
 
+    /**
+     * LayerNorm fused with the row quantization: the CPU twin gives the unfused pair's bits (layerNorm,
+     * then quantizeRows), and the kernel the twin's; widths past a multiple of 4 (the partial sums' tail)
+     * and 2 (odd K at 8 bits), fixed and per-row ranges.
+     */
+    @ParameterizedTest(name = "{0}x{1} at {2} bits, divisors {3}, rotate {4}, per row {5}")
+    @CsvSource({"197,192,4,true,true,true", "65,128,8,false,false,true", "37,195,8,true,false,false", "11,768,4,false,true,true", "3,198,6,false,true,false"})
+    void layerNormQuantizeRowsIsBitIdentical(int m, int k, int bits, boolean divide, boolean rotate, boolean perRow) {
+        float[] x = uniform(m * k, 4f), g = uniform(k, 1.5f), b = uniform(k, 0.5f), divisors = new float[k];
+        x[rnd.nextInt(x.length)] = 60f;
+        for (int i = 0; i < k; i++) divisors[i] = 0.25f + rnd.nextFloat() * 4;
+        QuantFormat f = QuantFormat.asymmetric(bits);
+        Pair xt = both(x, m, k), gt = both(g, k), bt = both(b, k), dt = both(divisors, k);
+        RowQuantization rc = new RowQuantization(f, divide ? dt.c : null, rotate, perRow, 0.07f, 5),
+                rg = new RowQuantization(f, divide ? dt.g : null, rotate, perRow, 0.07f, 5);
+        try (Tensor normed = cpu.layerNorm(xt.c, gt.c, bt.c, 1e-6f); QuantizedRows pair = cpu.quantizeRows(normed, rc);
+             QuantizedRows qc = cpu.layerNormQuantizeRows(xt.c, gt.c, bt.c, 1e-6f, rc);
+             QuantizedRows qg = gpu.layerNormQuantizeRows(xt.g, gt.g, bt.g, 1e-6f, rg)) {
+            int[] codes = cpu.toHostInts(pair.codes());
+            assertArrayEquals(codes, cpu.toHostInts(qc.codes()), "the twin's codes against layerNorm then quantizeRows");
+            assertBitIdentical("the twin's scales", cpu.toHost(pair.scales()), cpu.toHost(qc.scales()));
+            assertArrayEquals(cpu.toHostInts(pair.zeroPoints()), cpu.toHostInts(qc.zeroPoints()), "the twin's zero points");
+            assertEquals(qc.codes().type(), qg.codes().type());
+            assertArrayEquals(codes, gpu.toHostInts(qg.codes()), "codes");
+            assertBitIdentical("scales", cpu.toHost(qc.scales()), gpu.toHost(qg.scales()));
+            assertArrayEquals(cpu.toHostInts(qc.zeroPoints()), gpu.toHostInts(qg.zeroPoints()), "zero points");
+        }
+    }
+
+    @Test
+    void layerNormQuantizeRowsReportsInfinity() {
+        float[] x = uniform(4 * 32, 1f);
+        x[70] = Float.POSITIVE_INFINITY;
+        Tensor g = gpu.fromHost(uniform(32, 1f), 32), b = gpu.fromHost(uniform(32, 1f), 32);
+        try (Tensor t = gpu.fromHost(x, 4, 32);
+             QuantizedRows q = gpu.layerNormQuantizeRows(t, g, b, 1e-6f, RowQuantization.perRow(QuantFormat.asymmetric(8), null, false))) {
+            QvitException e = assertThrows(QvitException.class, () -> gpu.toHost(q.scales()));
+            assertTrue(e.getMessage().contains("NaN or infinite"), e.getMessage());
+        }
+    }
+
     @Test
     void quantizeRowsReportsNaN() {
         float[] x = uniform(4 * 32, 1f);
@@ -218,7 +259,7 @@ class CudaOpsTest {
      * outputs bit-identical in every element here; a GPU run measures how often they are not.
      */
     @ParameterizedTest(name = "batch {0}, tokens {1}, heads {2}, dim {3}, {4} bits")
-    @CsvSource({"2,65,4,128,4", "1,197,3,192,8", "2,17,2,64,4"})
+    @CsvSource({"2,65,4,128,4", "1,197,3,192,8", "2,17,2,64,4", "1,33,2,96,8", "1,40,1,128,4"}) // head dims 32, 64, 32, 48 (half an mma k-step), 128
     void quantizedAttentionIsBitIdentical(int batch, int tokens, int heads, int dim, int bits) {
         float[] qkv = uniform(batch * tokens * 3 * dim, 2f);
         Pair t = both(qkv, batch * tokens, 3 * dim);

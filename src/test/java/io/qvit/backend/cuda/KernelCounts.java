@@ -57,6 +57,8 @@ public final class KernelCounts {
                 row(emu, "gemm_f32", M + "x" + 3 * D + "x" + D, (double) M / ROWS, () -> gpu.linear(x, w, null));
                 try (Tensor g = gpu.fromHost(uniform(D), D); Tensor b = gpu.fromHost(uniform(D), D)) {
                     row(emu, "layernorm", M + "x" + D, (double) M / ROWS, () -> gpu.layerNorm(x, g, b, 1e-6f));
+                    row(emu, "layernorm_quantize (4-bit, rotated)", M + "x" + D, (double) M / ROWS,
+                            () -> gpu.layerNormQuantizeRows(x, g, b, 1e-6f, RowQuantization.perRow(QuantFormat.asymmetric(4), null, true)).codes());
                 }
                 row(emu, "quantize_rows (4-bit, rotated)", M + "x" + D, (double) M / ROWS,
                         () -> gpu.quantizeRows(x, RowQuantization.perRow(QuantFormat.asymmetric(4), null, true)).codes());

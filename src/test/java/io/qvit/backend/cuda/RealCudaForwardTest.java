@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * ViT-Tiny (the real AugReg weights) on the CUDA backend's kernels, executed by the PTX emulator,
@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fp32 with the CPU's top-1 and logits within 1e-4 of the largest; converted w8a8 and w4a4 models
  * (calibrated on the CPU on the first 32 images), every op bit-identical. Skipped without
  * ../shared/data. The emulator runs ViT-Tiny at about a minute of one core per image, so CI takes
- * {@code qvit.emu.images} images per case (default 2); {@code -Dqvit.emu.images=16} is the full check.
+ * {@code qvit.emu.images} images per case (default 2); {@code -Dqvit.emu.images=16} is the full check,
+ * {@code -Dqvit.emu.presets=w4a4} one preset of it.
  */
 class RealCudaForwardTest {
     private static final String WEIGHTS = "models/vit_tiny_patch16_224.augreg_in21k_ft_in1k.safetensors";
@@ -53,8 +54,13 @@ class RealCudaForwardTest {
         assertTrue(a.largestRelative() <= 1e-4, "largest relative logit difference " + a.largestRelative());
     }
 
+    /** The integer presets to run, {@code qvit.emu.presets} (comma-separated; default w8a8 and w4a4). */
+    static List<String> presets() {
+        return List.of(System.getProperty("qvit.emu.presets", "w8a8,w4a4").split(","));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"w8a8", "w4a4"})
+    @MethodSource("presets")
     void integerBitIdentical(String preset) {
         LoadedModel m = ModelLoader.load(SharedData.require(WEIGHTS).toString(), ModelLoader.Hints.NONE);
         List<Sample> all = Datasets.fromArguments(List.of(SharedData.require("imagenet-samples/labels.csv").toString()));

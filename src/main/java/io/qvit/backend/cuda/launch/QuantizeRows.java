@@ -13,6 +13,24 @@ public final class QuantizeRows extends Launcher<QuantizeRows.Params> {
         super(modules, "quantize_rows", "quantize_rows_kernel1");
     }
 
+    /** The preconditions of quantize_row.cuh's steps, shared with {@link LayerNormQuantize}; {@code kernel} names the kernel in messages. */
+    static void checkRow(String kernel, int k, int rotateBlock, int bits, boolean nibbles, boolean dynamic, float fixedScale, int fixedZeroPoint) {
+        if (!dynamic && !(fixedScale >= 0x1p-23f && Float.isFinite(fixedScale)))
+            throw new IllegalArgumentException(kernel + ": a fixed scale must be finite and at least 2^-23, got " + fixedScale);
+        if (!dynamic && (fixedZeroPoint < 0 || fixedZeroPoint > (1 << bits) - 1))
+            throw new IllegalArgumentException(kernel + ": zero point " + fixedZeroPoint + " is outside 0.." + ((1 << bits) - 1));
+        if (bits < 2 || bits > 8) throw new IllegalArgumentException(kernel + ": " + bits + " bits; 2 to 8 are supported");
+        if (nibbles && (bits > 4 || k % 2 != 0)) throw new IllegalArgumentException(kernel + ": two codes per byte need <= 4 bits and an even K, got " + bits + " bits, K = " + k);
+        if (rotateBlock != 0 && (Integer.bitCount(rotateBlock) != 1 || k % rotateBlock != 0))
+            throw new IllegalArgumentException(kernel + ": a Hadamard block of " + rotateBlock + " does not tile K = " + k);
+        if (4L * k > SHARED_LIMIT) throw new IllegalArgumentException(kernel + ": rows of " + k + " floats do not fit 48 KiB of shared memory");
+    }
+
+    /** 1/sqrt(block) in fp32, as HadamardRotation scales (1 without rotation). */
+    static float norm(int rotateBlock) {
+        return rotateBlock == 0 ? 1f : (float) (1 / Math.sqrt(rotateBlock));
+    }
+
     /**
      * Rows of {@code k} floats, {@code perLine} of them side by side in lines {@code ld} floats apart
      * (1 and k for a plain matrix). {@code divisors} 0 for none; {@code rotateBlock} 0 for no rotation,
@@ -26,23 +44,10 @@ public final class QuantizeRows extends Launcher<QuantizeRows.Params> {
         public Params {
             Grid.positive("quantize_rows", perLine, ld, rows, k);
             for (long a : new long[] {x, scale, zeroPoint, codes, nonfinite}) Grid.address("quantize_rows operand", a);
-            if (!dynamic && !(fixedScale >= 0x1p-23f && Float.isFinite(fixedScale)))
-                throw new IllegalArgumentException("quantize_rows: a fixed scale must be finite and at least 2^-23, got " + fixedScale);
-            if (!dynamic && (fixedZeroPoint < 0 || fixedZeroPoint > (1 << bits) - 1))
-                throw new IllegalArgumentException("quantize_rows: zero point " + fixedZeroPoint + " is outside 0.." + ((1 << bits) - 1));
             if ((long) perLine * k > ld) throw new IllegalArgumentException("quantize_rows: " + perLine + " rows of " + k + " do not fit lines of " + ld);
             if (rows % perLine != 0) throw new IllegalArgumentException("quantize_rows: " + rows + " rows are not whole lines of " + perLine);
-            if (bits < 2 || bits > 8) throw new IllegalArgumentException("quantize_rows: " + bits + " bits; 2 to 8 are supported");
-            if (nibbles && (bits > 4 || k % 2 != 0)) throw new IllegalArgumentException("quantize_rows: two codes per byte need <= 4 bits and an even K, got " + bits + " bits, K = " + k);
-            if (rotateBlock != 0 && (Integer.bitCount(rotateBlock) != 1 || k % rotateBlock != 0))
-                throw new IllegalArgumentException("quantize_rows: a Hadamard block of " + rotateBlock + " does not tile K = " + k);
-            if (4L * k > SHARED_LIMIT) throw new IllegalArgumentException("quantize_rows: rows of " + k + " floats do not fit 48 KiB of shared memory");
+            checkRow("quantize_rows", k, rotateBlock, bits, nibbles, dynamic, fixedScale, fixedZeroPoint);
             Grid.checkIndexable("quantize_rows", (long) rows / perLine * ld);
-        }
-
-        /** 1/sqrt(block) in fp32, as HadamardRotation scales. */
-        float norm() {
-            return rotateBlock == 0 ? 1f : (float) (1 / Math.sqrt(rotateBlock));
         }
 
         @Override
@@ -62,7 +67,7 @@ public final class QuantizeRows extends Launcher<QuantizeRows.Params> {
 
         @Override
         public KernelArgs args() {
-            return new KernelArgs().pointer(x).i32(perLine).i32(ld).pointer(divisors).i32(rotateBlock).f32(norm()).i32(rows).i32(k)
+            return new KernelArgs().pointer(x).i32(perLine).i32(ld).pointer(divisors).i32(rotateBlock).f32(norm(rotateBlock)).i32(rows).i32(k)
                     .i32(bits).i32(nibbles ? 1 : 0).i32(dynamic ? 1 : 0).f32(fixedScale).i32(fixedZeroPoint).pointer(scale)
                     .pointer(zeroPoint).pointer(codes).pointer(nonfinite);
         }
