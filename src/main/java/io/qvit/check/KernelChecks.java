@@ -191,12 +191,15 @@ public final class KernelChecks {
                         {11, 96, 8, true, false, false}, {197, 64, 6, false, false, true}}
                 : new Object[][] {{17, 64, 4, true, true, true}, {11, 96, 8, true, false, false}, {9, 64, 6, false, false, true}};
         for (Object[] r : rows) cases.add(quantizeRows(rnd, (int) r[0], (int) r[1], (int) r[2], (boolean) r[3], (boolean) r[4], (boolean) r[5]));
+        for (Object[] r : full ? new Object[][] {{197, 192, 4, true, true}, {65, 198, 8, false, false}} : new Object[][] {{17, 64, 4, true, true}, {9, 66, 8, false, false}})
+            cases.add(layerNormQuantizeRows(rnd, (int) r[0], (int) r[1], (int) r[2], (boolean) r[3], (boolean) r[4]));
         Object[][] gemms = full
                 ? new Object[][] {{197, 130, 192, 4, 4, false, false}, {65, 128, 384, 8, 8, false, true}, {70, 50, 64, 8, 4, false, false},
                         {33, 96, 96, 4, 8, true, false}, {197, 192, 768, 4, 4, false, true}, {5, 1000, 192, 8, 8, false, false}}
                 : new Object[][] {{33, 40, 64, 4, 4, false, false}, {17, 32, 96, 8, 8, true, false}, {9, 24, 64, 8, 4, false, true}};
         for (Object[] g : gemms)
             cases.add(integerLinear(rnd, (int) g[0], (int) g[1], (int) g[2], (int) g[3], (int) g[4], (boolean) g[5], (boolean) g[6]));
+        cases.add(integerLinearRequantized(rnd, full ? 197 : 17, full ? 768 : 128, full ? 192 : 64, 4));
         for (int[] a : full ? new int[][] {{2, 65, 4, 128, 4}, {1, 197, 3, 192, 8}, {2, 17, 2, 64, 4}} : new int[][] {{2, 17, 2, 64, 4}, {1, 9, 2, 32, 8}})
             cases.add(quantizedAttention(rnd, a[0], a[1], a[2], a[3], a[4]));
         return cases;
@@ -290,6 +293,37 @@ public final class KernelChecks {
                  QuantizedRows q = be.quantizeRows(xt, new RowQuantization(f, divide ? dt : null, rotate, perRow, 0.07f, 5))) {
                 return List.of(Output.exact("codes", be.toHostInts(q.codes())), Output.exact("scales", be.toHost(q.scales())),
                         Output.exact("zero points", be.toHostInts(q.zeroPoints())));
+            }
+        });
+    }
+
+    /** LayerNorm fused with the row quantization (layernorm_quantize), as the inputs of qkv and fc1 take it. */
+    private static Case layerNormQuantizeRows(Random rnd, int m, int k, int bits, boolean divide, boolean rotate) {
+        float[] x = uniform(rnd, m * k, 3f), g = uniform(rnd, k, 1.5f), b = uniform(rnd, k, 0.5f), divisors = new float[k];
+        for (int i = 0; i < k; i++) divisors[i] = 0.25f + rnd.nextFloat() * 4;
+        QuantFormat f = QuantFormat.asymmetric(bits);
+        return new Case("layerNormQuantizeRows " + m + "x" + k + " at " + bits + " bits" + (divide ? ", divisors" : "") + (rotate ? ", rotated" : ""),
+                false, be -> {
+            try (Tensor xt = be.fromHost(x, m, k); Tensor gt = be.fromHost(g, k); Tensor bt = be.fromHost(b, k); Tensor dt = be.fromHost(divisors, k);
+                 QuantizedRows q = be.layerNormQuantizeRows(xt, gt, bt, 1e-6f, RowQuantization.perRow(f, divide ? dt : null, rotate))) {
+                return List.of(Output.exact("codes", be.toHostInts(q.codes())), Output.exact("scales", be.toHost(q.scales())),
+                        Output.exact("zero points", be.toHostInts(q.zeroPoints())));
+            }
+        });
+    }
+
+    /** fc1 with GELU whose output is quantized for fc2 (rotated, per row), as the MLP of a model on codes runs. */
+    private static Case integerLinearRequantized(Random rnd, int m, int n, int k, int bits) {
+        float[] x = uniform(rnd, m * k, 3f), wv = uniform(rnd, n * k, 0.1f), bias = uniform(rnd, n, 1f);
+        QuantFormat fa = QuantFormat.asymmetric(bits), fw = QuantFormat.symmetric(bits);
+        QuantParams pw = QuantParams.minMax("w", wv, n, fw, Granularity.PER_CHANNEL);
+        PackedCodes wCodes = PackedCodes.pack(new UniformQuantizer(pw).quantize("w", wv), n, k, fw);
+        return new Case("integerLinearRequantized (gemm_int, quantize_rows) " + m + "x" + n + "x" + k + ", w" + bits + "a" + bits + ", GELU", false, be -> {
+            try (Tensor xt = be.fromHost(x, m, k); Tensor bt = be.fromHost(bias, n); QuantizedWeights w = be.uploadWeights(wCodes, pw);
+                 QuantizedRows a = be.quantizeRows(xt, RowQuantization.perRow(fa, null, false));
+                 QuantizedRows y = be.integerLinearRequantized(a, w, new Backend.Epilogue(bt, true, null, null), RowQuantization.perRow(fa, null, true))) {
+                return List.of(Output.exact("codes", be.toHostInts(y.codes())), Output.exact("scales", be.toHost(y.scales())),
+                        Output.exact("zero points", be.toHostInts(y.zeroPoints())));
             }
         });
     }

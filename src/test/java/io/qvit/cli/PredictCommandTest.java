@@ -102,7 +102,7 @@ class PredictCommandTest {
         assertEquals(2, batch.exit(), batch.toString());
         assertTrue(batch.err().contains("--batch"), batch.toString());
 
-        CliRun device = CliRun.of("bench", "--arch", "vit_tiny_patch16_224", "--device", "tpu");
+        CliRun device = CliRun.of("bench", "--models", "vit_tiny_patch16_224", "--device", "tpu");
         assertEquals(2, device.exit(), device.toString());
         assertTrue(device.err().contains("--device"), device.toString());
     }
