@@ -124,9 +124,13 @@ public final class ReportWriter {
         r.append('\n');
     }
 
-    /** The OOD metrics' change from FP32 beside the top-1 change, per method and precision: how much of the OOD loss is the method's. */
+    /**
+     * The OOD metrics' change from FP32 beside the top-1 change, per method and precision: how much of
+     * the OOD loss is the method's. Only a study of several methods has it; with one, the change table says it all.
+     */
     private static void methodTable(StringBuilder r, List<CellResult> cells, List<Delta> deltas) {
         if (deltas.isEmpty() || cells.stream().anyMatch(c -> c.id() == null)) return;
+        if (deltas.stream().map(d -> StudySetting.method(d.precision())).distinct().count() < 2) return;
         r.append("## OOD change against top-1 change, by method\n\n");
         r.append("Low-bit minus FP32 of the same model, in percentage points (OOD metrics averaged over the OOD sets).\n\n");
         r.append("| model | method | precision | score | top-1 | AUPR-Out | AUROC | FPR@95 |\n");

@@ -86,6 +86,27 @@ class StudyCommandTest {
         }
     }
 
+    /** Issue 20: the PTQ method is an axis of the grid: its cells, the method field of each record, and the report's table of changes by method. */
+    @Test
+    void methodsAreAnAxisOfTheGrid(@TempDir Path dir) throws Exception {
+        Path idList = labelledImages(dir.resolve("id"), 10, 5);
+        Path textures = flatImages(dir.resolve("ood/textures"), 6, 6);
+        Path out = dir.resolve("study");
+        CliRun run = CliRun.of("study", "--models", model(), "--precisions", "fp32,w8a8", "--methods", "qvit,minmax", "--calib", idList.toString(),
+                "--calib-count", "4", "--id", idList.toString(), "--ood", "textures=" + textures, "--scores", "msp,energy", "--out", out.toString(),
+                "--batch", "8", "--threads", "2");
+        assertEquals(0, run.exit(), run.toString());
+        Map<String, Integer> perCell = new TreeMap<>();
+        for (JsonNode r : records(out)) perCell.merge(r.get("precision").asText() + "/" + r.get("method").asText(), 1, Integer::sum);
+        assertEquals(Map.of("fp32/null", 3, "w8a8/qvit", 3, "w8a8/minmax", 3), perCell, "an ID record and 2 scores per cell; fp32 has no method");
+        assertTrue(Files.isDirectory(out.resolve("outputs/vit_micro_patch8_32.random/w8a8")), "qvit's cells keep their names");
+        assertTrue(Files.isDirectory(out.resolve("outputs/vit_micro_patch8_32.random/minmax-w8a8")));
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("## OOD change against top-1 change, by method"), report);
+        for (String method : List.of("qvit", "minmax"))
+            assertTrue(report.contains("| vit_micro_patch8_32.random | " + method + " | w8a8 | energy |"), method + " row:\n" + report);
+    }
+
     /** Issue 19: what needs only the model and the lists is checked before any forward pass. */
     @Test
     void refusesBeforeAnyForwardWhatCannotWork(@TempDir Path dir) throws Exception {
