@@ -27,4 +27,12 @@ public class QvitException extends RuntimeException {
             throw new QvitException(context + ": " + e.getMessage(), e);
         }
     }
+
+    /** The first line of {@code e}'s message, for a one-line error that quotes it ("(no message)" when it has none). */
+    public static String firstLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) return "(no message)";
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
 }

@@ -32,7 +32,7 @@ public final class PeerResults {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new QvitException("--peer " + file + ": not a readable JSON file (" + e.getMessage().lines().findFirst().orElse("")
+            throw new QvitException("--peer " + file + ": not a readable JSON file (" + QvitException.firstLine(e)
                     + "); give the JSON that bench/pytorch_baseline.py wrote");
         }
         if (root == null || !root.path("records").isArray() || !root.path("environment").isObject())

@@ -2,6 +2,7 @@ package io.qvit.check;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qvit.QvitException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ public final class CheckLog {
         try {
             o = check.get();
         } catch (RuntimeException | AssertionError | LinkageError e) {
-            o = Outcome.fail(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+            o = Outcome.fail(e.getClass().getSimpleName() + ": " + QvitException.firstLine(e));
         }
         write(name, o.passed ? "pass" : "fail", o.passed, o.detail, (System.nanoTime() - t0) / 1e9);
     }
@@ -77,11 +78,5 @@ public final class CheckLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the check log " + file, e);
         }
-    }
-
-    static String firstLine(String m) {
-        if (m == null) return "(no message)";
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -6,6 +6,7 @@ import static org.bytedeco.cuda.global.cudart.CUDA_R_32F;
 import static org.bytedeco.cuda.global.cudart.CUDA_R_32I;
 import static org.bytedeco.cuda.global.cudart.CUDA_R_8I;
 
+import io.qvit.QvitException;
 import io.qvit.backend.cuda.driver.CudaException;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.javacpp.FloatPointer;
@@ -48,8 +49,7 @@ public final class CublasGemm implements AutoCloseable {
             try {
                 Loader.load(org.bytedeco.cuda.global.cublas.class);
             } catch (LinkageError | RuntimeException e) {
-                String m = String.valueOf(e.getMessage());
-                reason = "cuBLAS 13 could not be loaded (" + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m)
+                reason = "cuBLAS 13 could not be loaded (" + QvitException.firstLine(e)
                         + "); the baseline needs libcublas.so.13 on the library path (LD_LIBRARY_PATH)";
             }
         }

@@ -1,5 +1,6 @@
 package io.qvit.backend.cuda.jcuda;
 
+import io.qvit.QvitException;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
@@ -33,15 +34,9 @@ public final class JCudaProbe {
             if (count[0] == 0) return "the CUDA driver sees no GPU";
             return null;
         } catch (LinkageError e) { // UnsatisfiedLinkError, NoClassDefFoundError, ExceptionInInitializerError
-            return "no CUDA driver on this machine (libcuda.so.1 could not be loaded: " + firstLine(e) + ")";
+            return "no CUDA driver on this machine (libcuda.so.1 could not be loaded: " + QvitException.firstLine(e) + ")";
         } catch (RuntimeException e) { // JCuda wraps some native loading failures
-            return "JCuda could not start: " + firstLine(e);
+            return "JCuda could not start: " + QvitException.firstLine(e);
         }
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }
