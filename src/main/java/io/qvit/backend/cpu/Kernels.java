@@ -33,17 +33,18 @@ abstract class Kernels {
     abstract void gelu(float[] x, int from, int to);
 
     /**
-     * {@code out[outOff + c] = sum_j p[pOff + j] * v[j * d + c]} for {@code c < d}, j from 0 to n-1 in
-     * order, each product rounded to fp32 and then added (no fused multiply-add). The scalar kernel
-     * skips zero weights: a zero product added to a sum that starts at +0 changes nothing (v finite).
+     * {@code out[outOff + c] = sum_j p[pOff + j] * v[j * d + c]} for {@code c < d}, j running over
+     * {@code js[0, count)} in that order, each product rounded to fp32 and then added (no fused
+     * multiply-add). The caller leaves out only rows j whose weight is zero, with V finite: a zero
+     * product added to a sum that starts at +0 changes nothing.
      */
-    abstract void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
+    abstract void weightedRow(float[] p, int pOff, int[] js, int count, float[] v, int d, float[] out, int outOff);
 
     /**
      * {@link #weightedRow} of two rows, p's at {@code pOff} and {@code pOff + n} into out's at
      * {@code outOff} and {@code outOff + d}: the same sums, each V row read once for both.
      */
-    abstract void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff);
+    abstract void weightedRowPair(float[] p, int pOff, int n, int[] js, int count, float[] v, int d, float[] out, int outOff);
 
     /**
      * {@code codes[i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
@@ -65,6 +66,19 @@ abstract class Kernels {
             magnitude += Math.abs(q - z);
         }
         return magnitude;
+    }
+
+    /**
+     * Codes {@code [0, n)} into bytes at {@code out[outOff]}: one byte each ({@code (byte) code}), or with
+     * {@code nibbles} two to a byte, the even column in the low nibble; an odd n needs
+     * {@code codes[n] = 0} for the padding nibble.
+     */
+    abstract void pack(int[] codes, int n, boolean nibbles, byte[] out, int outOff);
+
+    /** {@link #pack} of codes {@code [from, n)}, from even: the scalar kernel, and the vector one's tail. */
+    static void packFrom(int[] codes, int n, boolean nibbles, byte[] out, int outOff, int from) {
+        if (nibbles) for (int c = from; c < n; c += 2) out[outOff + (c >> 1)] = (byte) ((codes[c] & 0xF) | ((codes[c + 1] & 0xF) << 4));
+        else for (int c = from; c < n; c++) out[outOff + c] = (byte) codes[c];
     }
 
     /** {@code x[0, n)} rotated in place as {@link io.qvit.quant.reparam.HadamardRotation#rotateInPlace} does it, bit for bit. */
@@ -134,11 +148,12 @@ abstract class Kernels {
     }
 
     /** The scalar {@link #weightedRow} of columns {@code [from, d)}: the scalar kernel, and the vector one's tail. */
-    static void weightedColumns(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff, int from) {
+    static void weightedColumns(float[] p, int pOff, int[] js, int count, float[] v, int d, float[] out, int outOff, int from) {
+        if (from == d) return;
         for (int c = from; c < d; c++) out[outOff + c] = 0f;
-        for (int j = 0; j < n; j++) {
+        for (int i = 0; i < count; i++) {
+            int j = js[i];
             float w = p[pOff + j];
-            if (w == 0f) continue;
             int vj = j * d;
             for (int c = from; c < d; c++) out[outOff + c] += w * v[vj + c];
         }

@@ -15,6 +15,8 @@ import io.qvit.quant.QuantRules;
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
+    /** Softmax rows taken together (their four double sums interleave). */
+    private static final int SOFTMAX_ROWS = 4;
 
     private final Gemm gemm;
     private final Kernels kernels;
@@ -24,7 +26,7 @@ final class QuantizedAttention {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] kT = new float[0];
         float[] sq = new float[0], sk = new float[0];
-        int[] codes = new int[0];
+        int[] codes = new int[0], js = new int[0];
         double[] exp = new double[0];
     }
 
@@ -48,8 +50,8 @@ final class QuantizedAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant, scale);
         else floatScores(s, q, k, p, tokens, d, scale);
-        double[] exp = s.exp = s.exp.length >= tokens ? s.exp : new double[tokens];
-        for (int i = 0; i < tokens; i++) softmaxRow(p, i * tokens, tokens, exp);
+        s.exp = s.exp.length >= SOFTMAX_ROWS * tokens ? s.exp : new double[SOFTMAX_ROWS * tokens];
+        for (int i = 0; i < tokens; i += SOFTMAX_ROWS) softmaxRows(p, i, Math.min(SOFTMAX_ROWS, tokens - i), tokens, s.exp);
         if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, quant);
         if (quant.v() != null) {
             range(v, 0, n, "V");
@@ -57,10 +59,16 @@ final class QuantizedAttention {
             kernels.quantizeCentred(v, 0, n, quant.vScale(), quant.vZeroPoint(), quant.v().qmin(), quant.v().qmax(), v, 0, s.codes);
         }
         float[] acc = s.acc = atLeast(s.acc, 2 * d);
+        int[] js = s.js = s.js.length >= tokens ? s.js : new int[tokens];
+        // V codes are finite, so P.V may pass over the V rows that both rows' probabilities give zero
+        // weight: low-bit probability codes round most of a peaked row to zero.
+        boolean skipZeros = quant.v() != null;
         for (int i = 0; i < tokens; i += 2) {
-            int rows = Math.min(2, tokens - i);
-            if (rows == 2) kernels.weightedRowPair(p, i * tokens, tokens, v, d, acc, 0);
-            else kernels.weightedRow(p, i * tokens, tokens, v, d, acc, 0);
+            int rows = Math.min(2, tokens - i), first = i * tokens, last = first + (rows - 1) * tokens, count = 0;
+            for (int j = 0; j < tokens; j++)
+                if (!skipZeros || p[first + j] != 0f || p[last + j] != 0f) js[count++] = j;
+            if (rows == 2) kernels.weightedRowPair(p, first, tokens, js, count, v, d, acc, 0);
+            else kernels.weightedRow(p, first, js, count, v, d, acc, 0);
             for (int r = 0; r < rows; r++) {
                 int o = (b * tokens + i + r) * dim + h * d;
                 if (quant.v() != null) for (int c = 0; c < d; c++) out[o + c] = acc[r * d + c] * quant.vScale();
@@ -133,29 +141,56 @@ final class QuantizedAttention {
     }
 
     /**
-     * p[row .. row + n) = softmax of the scores there: minus their max, {@code (float) Math.exp} of that
-     * (by {@link FloatExp}), summed in double; {@code e} is scratch of at least n.
+     * Rows {@code [first, first + rows)} of p {@code [n, n]} replaced by their softmax: minus the row's max,
+     * {@code (float) Math.exp} of that (by {@link FloatExp}), summed in double in column order, each
+     * value times the float of 1 / sum. Up to {@link #SOFTMAX_ROWS} rows at once, so that their sums
+     * (each still in its own order) run side by side instead of waiting on one add at a time; {@code e}
+     * is scratch of at least {@code rows * n}.
      */
-    private void softmaxRow(float[] p, int row, int n, double[] e) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]);
-        for (int j = 0; j < n; j++) e[j] = p[row + j] - max;
-        kernels.expApproximate(e, n);
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            float v = FloatExp.of(p[row + j] - max, e[j]);
-            p[row + j] = v;
-            sum += v;
+    private void softmaxRows(float[] p, int first, int rows, int n, double[] e) {
+        float[] max = new float[SOFTMAX_ROWS];
+        for (int r = 0; r < rows; r++) {
+            int row = (first + r) * n;
+            float m = max[r] = kernels.max(p, row, n);
+            for (int j = 0; j < n; j++) e[r * n + j] = p[row + j] - m;
         }
-        float inv = (float) (1 / sum);
-        for (int j = 0; j < n; j++) p[row + j] *= inv;
+        kernels.expApproximate(e, rows * n);
+        for (int r = 0; r < rows; r++) {
+            int row = (first + r) * n;
+            float m = max[r];
+            for (int j = 0; j < n; j++) p[row + j] = FloatExp.of(p[row + j] - m, e[r * n + j]);
+        }
+        double[] sum = new double[SOFTMAX_ROWS];
+        int row0 = first * n;
+        if (rows == SOFTMAX_ROWS) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int j = row0; j < row0 + n; j++) {
+                s0 += p[j];
+                s1 += p[j + n];
+                s2 += p[j + 2 * n];
+                s3 += p[j + 3 * n];
+            }
+            sum[0] = s0;
+            sum[1] = s1;
+            sum[2] = s2;
+            sum[3] = s3;
+        } else {
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) s += p[j];
+                sum[r] = s;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            float inv = (float) (1 / sum[r]);
+            for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) p[j] *= inv;
+        }
     }
 
     /** A row of probabilities replaced by the values of their codes ({@link ProbabilityCodes}). */
     private void probabilityRow(float[] p, int row, int n, AttentionQuantization quant) {
         int bits = quant.probBits();
-        float max = QuantRules.MIN_SCALE;
-        for (int j = 0; j < n; j++) max = Math.max(max, p[row + j]); // NaN stays NaN
+        float max = Math.max(QuantRules.MIN_SCALE, kernels.max(p, row, n)); // NaN stays NaN
         finite(max, "a probability");
         switch (quant.probCodes()) {
             case LOG2_ROW_MAX -> kernels.sqrt2LogValues(p, row, n, max, quant.probCodes().log2Qmax(bits));

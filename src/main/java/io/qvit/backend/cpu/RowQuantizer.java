@@ -63,13 +63,8 @@ final class RowQuantizer {
             zeros[r] = z;
             int row = r * k;
             magnitudes[r] = kernels.quantizeCentred(x, 0, k, s, z, qmin, qmax, centred, row, q);
-            if (Codes.packed4(type)) {
-                int base = r * Codes.rowBytes(type, k);
-                q[k] = 0; // the padding nibble of an odd K
-                for (int c = 0; c < k; c += 2) codes[base + (c >> 1)] = (byte) ((q[c] & 0xF) | ((q[c + 1] & 0xF) << 4));
-            } else {
-                for (int c = 0; c < k; c++) codes[row + c] = (byte) q[c];
-            }
+            q[k] = 0; // the padding nibble of an odd K
+            kernels.pack(q, k, Codes.packed4(type), codes, r * Codes.rowBytes(type, k));
         }
     }
 

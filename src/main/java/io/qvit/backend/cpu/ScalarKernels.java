@@ -46,14 +46,14 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
-        weightedColumns(p, pOff, n, v, d, out, outOff, 0);
+    void weightedRow(float[] p, int pOff, int[] js, int count, float[] v, int d, float[] out, int outOff) {
+        weightedColumns(p, pOff, js, count, v, d, out, outOff, 0);
     }
 
     @Override
-    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
-        weightedColumns(p, pOff, n, v, d, out, outOff, 0);
-        weightedColumns(p, pOff + n, n, v, d, out, outOff + d, 0);
+    void weightedRowPair(float[] p, int pOff, int n, int[] js, int count, float[] v, int d, float[] out, int outOff) {
+        weightedColumns(p, pOff, js, count, v, d, out, outOff, 0);
+        weightedColumns(p, pOff + n, js, count, v, d, out, outOff + d, 0);
     }
 
     @Override
@@ -64,6 +64,11 @@ final class ScalarKernels extends Kernels {
     @Override
     void dots(float[] q, int qOff, int d, float[] kT, int tokens, float[] out, int outOff) {
         dotsFrom(q, qOff, d, kT, tokens, out, outOff, 0);
+    }
+
+    @Override
+    void pack(int[] codes, int n, boolean nibbles, byte[] out, int outOff) {
+        packFrom(codes, n, nibbles, out, outOff, 0);
     }
 
     @Override

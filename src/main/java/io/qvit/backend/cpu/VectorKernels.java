@@ -6,8 +6,10 @@ import jdk.incubator.vector.DoubleVector;
 import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,6 +26,8 @@ final class VectorKernels extends Kernels {
     private static final int NR = 3 * L;
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    /** A vector of L codes as bytes, and as nibbles (half as many bytes); null where no vector shape is that small. */
+    private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L), NIBBLE_BYTES = bytes(4 * L);
     private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
     // The mantissa fields of QuantRules' log-sqrt(2) thresholds: r = m 2^e reaches one where its own field is at least this.
     private static final int ROOT4_2_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_2) & 0x7FFFFF;
@@ -32,6 +36,8 @@ final class VectorKernels extends Kernels {
     // lanes that take u + v, -1 on those that take u - v (negating is exact, and u + (-v) is u - v).
     private static final VectorShuffle<Float>[] PARTNER = partners();
     private static final FloatVector[] SIGN = signs();
+    /** Elements of a row that {@link #rotate} takes through its first stages in registers: eight vectors. */
+    private static final int REGISTER_BLOCK = 8 * L;
     /** GELU converts blocks of this many floats to doubles (JDK 17 does not intrinsify F2D on vectors). */
     private static final int GELU_BLOCK = 1024;
 
@@ -273,27 +279,126 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
+    void pack(int[] codes, int n, boolean nibbles, byte[] out, int outOff) {
+        int c = 0;
+        if (nibbles && NIBBLE_BYTES != null) {
+            for (; c + L <= n; c += L) { // each long lane holds an even column's code (low half) and the next one's
+                LongVector pair = IntVector.fromArray(SI, codes, c).reinterpretAsLongs();
+                pair.and(0xFL).or(pair.lanewise(VectorOperators.LSHR, 28).and(0xF0L))
+                        .convertShape(VectorOperators.L2B, NIBBLE_BYTES, 0).reinterpretAsBytes().intoArray(out, outOff + (c >> 1));
+            }
+        } else if (!nibbles && CODE_BYTES != null) {
+            for (; c + L <= n; c += L)
+                IntVector.fromArray(SI, codes, c).convertShape(VectorOperators.I2B, CODE_BYTES, 0).reinterpretAsBytes().intoArray(out, outOff + c);
+        }
+        packFrom(codes, n, nibbles, out, outOff, c);
+    }
+
+    @Override
     void rotate(float[] x, int n, int block) {
         if (block < L) {
             HadamardRotation.rotateInPlace(x, 0, n, block);
             return;
         }
-        for (int from = 0; from < n; from += block) {
-            for (int i = from; i < from + block; i += L) { // the stages h < L, in order, in registers
-                FloatVector v = FloatVector.fromArray(S, x, i);
-                for (int h = 1, s = 0; h < L; h <<= 1, s++) v = v.rearrange(PARTNER[s]).add(v.mul(SIGN[s]));
-                v.intoArray(x, i);
-            }
-            for (int h = L; h < block; h <<= 1)
-                for (int i = from; i < from + block; i += h << 1)
-                    for (int j = i; j < i + h; j += L) {
-                        FloatVector u = FloatVector.fromArray(S, x, j), v = FloatVector.fromArray(S, x, j + h);
-                        u.add(v).intoArray(x, j);
-                        u.sub(v).intoArray(x, j + h);
-                    }
+        float norm = HadamardRotation.norm(block);
+        if (block == L) {
+            for (int i = 0; i < n; i += L) inVector(FloatVector.fromArray(S, x, i)).mul(norm).intoArray(x, i);
+            return;
         }
-        FloatVector norm = FloatVector.broadcast(S, HadamardRotation.norm(block));
-        for (int i = 0; i < n; i += L) FloatVector.fromArray(S, x, i).mul(norm).intoArray(x, i); // n is a multiple of block >= L
+        if (block == REGISTER_BLOCK) {
+            for (int i = 0; i < n; i += REGISTER_BLOCK) rotate8(x, i, norm, true);
+            return;
+        }
+        // Eight vectors at a time through every stage up to h = 4L in registers, then the wider stages over
+        // memory, two at a time, the last one times norm: the order of the butterflies differs, each
+        // element's sequence of them does not.
+        int first = block > REGISTER_BLOCK ? REGISTER_BLOCK : L;
+        for (int from = 0; from < n; from += block) {
+            for (int i = from; i < from + block; i += first) {
+                if (first == REGISTER_BLOCK) rotate8(x, i, 1f, false);
+                else inVector(x, i);
+            }
+            int h = first;
+            for (; 4 * h <= block; h <<= 2) twoStages(x, from, block, h, 4 * h == block ? norm : 1f);
+            if (h < block) oneStage(x, from, block, h, norm);
+        }
+    }
+
+    /** The stages h < L of the eight vectors at {@code x[i, i + 8L)}, then h = L, 2L, 4L among them; times norm if {@code scale}. */
+    private static void rotate8(float[] x, int i, float norm, boolean scale) {
+        FloatVector v0 = inVector(FloatVector.fromArray(S, x, i)), v1 = inVector(FloatVector.fromArray(S, x, i + L));
+        FloatVector v2 = inVector(FloatVector.fromArray(S, x, i + 2 * L)), v3 = inVector(FloatVector.fromArray(S, x, i + 3 * L));
+        FloatVector v4 = inVector(FloatVector.fromArray(S, x, i + 4 * L)), v5 = inVector(FloatVector.fromArray(S, x, i + 5 * L));
+        FloatVector v6 = inVector(FloatVector.fromArray(S, x, i + 6 * L)), v7 = inVector(FloatVector.fromArray(S, x, i + 7 * L));
+        FloatVector t;
+        t = v0; v0 = t.add(v1); v1 = t.sub(v1); // h = L
+        t = v2; v2 = t.add(v3); v3 = t.sub(v3);
+        t = v4; v4 = t.add(v5); v5 = t.sub(v5);
+        t = v6; v6 = t.add(v7); v7 = t.sub(v7);
+        t = v0; v0 = t.add(v2); v2 = t.sub(v2); // h = 2L
+        t = v1; v1 = t.add(v3); v3 = t.sub(v3);
+        t = v4; v4 = t.add(v6); v6 = t.sub(v6);
+        t = v5; v5 = t.add(v7); v7 = t.sub(v7);
+        t = v0; v0 = t.add(v4); v4 = t.sub(v4); // h = 4L
+        t = v1; v1 = t.add(v5); v5 = t.sub(v5);
+        t = v2; v2 = t.add(v6); v6 = t.sub(v6);
+        t = v3; v3 = t.add(v7); v7 = t.sub(v7);
+        if (scale) {
+            v0 = v0.mul(norm); v1 = v1.mul(norm); v2 = v2.mul(norm); v3 = v3.mul(norm);
+            v4 = v4.mul(norm); v5 = v5.mul(norm); v6 = v6.mul(norm); v7 = v7.mul(norm);
+        }
+        v0.intoArray(x, i);
+        v1.intoArray(x, i + L);
+        v2.intoArray(x, i + 2 * L);
+        v3.intoArray(x, i + 3 * L);
+        v4.intoArray(x, i + 4 * L);
+        v5.intoArray(x, i + 5 * L);
+        v6.intoArray(x, i + 6 * L);
+        v7.intoArray(x, i + 7 * L);
+    }
+
+    /** The butterflies at distance h < L inside one vector, in order. */
+    private static FloatVector inVector(FloatVector v) {
+        for (int s = 0; s < PARTNER.length; s++) v = v.rearrange(PARTNER[s]).add(v.mul(SIGN[s]));
+        return v;
+    }
+
+    private static void inVector(float[] x, int i) {
+        inVector(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+    }
+
+    /** The stages h and 2h of the block at {@code x[from, from + block)}, over memory, each result times {@code norm}. */
+    private static void twoStages(float[] x, int from, int block, int h, float norm) {
+        for (int i = from; i < from + block; i += 4 * h)
+            for (int j = i; j < i + h; j += L) {
+                FloatVector a = FloatVector.fromArray(S, x, j), b = FloatVector.fromArray(S, x, j + h);
+                FloatVector c = FloatVector.fromArray(S, x, j + 2 * h), d = FloatVector.fromArray(S, x, j + 3 * h);
+                FloatVector a1 = a.add(b), b1 = a.sub(b), c1 = c.add(d), d1 = c.sub(d);
+                FloatVector a2 = a1.add(c1), c2 = a1.sub(c1), b2 = b1.add(d1), d2 = b1.sub(d1);
+                if (norm != 1f) {
+                    a2 = a2.mul(norm);
+                    b2 = b2.mul(norm);
+                    c2 = c2.mul(norm);
+                    d2 = d2.mul(norm);
+                }
+                a2.intoArray(x, j);
+                b2.intoArray(x, j + h);
+                c2.intoArray(x, j + 2 * h);
+                d2.intoArray(x, j + 3 * h);
+            }
+    }
+
+    /** The last stage, h = block / 2, of the block at {@code x[from, from + block)}, over memory, times {@code norm}. */
+    private static void oneStage(float[] x, int from, int block, int h, float norm) {
+        for (int j = from; j < from + h; j += L) {
+            FloatVector u = FloatVector.fromArray(S, x, j), v = FloatVector.fromArray(S, x, j + h);
+            u.add(v).mul(norm).intoArray(x, j);
+            u.sub(v).mul(norm).intoArray(x, j + h);
+        }
+    }
+
+    private static VectorSpecies<Byte> bytes(int bits) {
+        return bits >= 64 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(bits)) : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -388,11 +493,12 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void weightedRowPair(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
+    void weightedRowPair(float[] p, int pOff, int n, int[] js, int count, float[] v, int d, float[] out, int outOff) {
         int c = 0, qOff = pOff + n, outOff2 = outOff + d;
         for (; c + 4 * L <= d; c += 4 * L) { // eight vectors of sums, four per row, share each load of V
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int j = 0; j < n; j++) {
+            for (int i = 0; i < count; i++) {
+                int j = js[i];
                 FloatVector wa = FloatVector.broadcast(S, p[pOff + j]), wb = FloatVector.broadcast(S, p[qOff + j]);
                 int o = j * d + c;
                 FloatVector v0 = FloatVector.fromArray(S, v, o), v1 = FloatVector.fromArray(S, v, o + L);
@@ -415,21 +521,21 @@ final class VectorKernels extends Kernels {
             b2.intoArray(out, outOff2 + c + 2 * L);
             b3.intoArray(out, outOff2 + c + 3 * L);
         }
-        weightedFrom(p, pOff, n, v, d, out, outOff, c);
-        weightedFrom(p, qOff, n, v, d, out, outOff2, c);
+        weightedFrom(p, pOff, js, count, v, d, out, outOff, c);
+        weightedFrom(p, qOff, js, count, v, d, out, outOff2, c);
     }
 
     @Override
-    void weightedRow(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff) {
-        weightedFrom(p, pOff, n, v, d, out, outOff, 0);
+    void weightedRow(float[] p, int pOff, int[] js, int count, float[] v, int d, float[] out, int outOff) {
+        weightedFrom(p, pOff, js, count, v, d, out, outOff, 0);
     }
 
     /** {@link #weightedRow} of columns {@code [c, d)}. */
-    private static void weightedFrom(float[] p, int pOff, int n, float[] v, int d, float[] out, int outOff, int c) {
-        // No branch on zero weights here: a vector sum carried through a branch is not kept in registers.
+    private static void weightedFrom(float[] p, int pOff, int[] js, int count, float[] v, int d, float[] out, int outOff, int c) {
         for (; c + 4 * L <= d; c += 4 * L) { // four vectors of sums stay in registers over all of j
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = 0; j < n; j++) {
+            for (int i = 0; i < count; i++) {
+                int j = js[i];
                 FloatVector wv = FloatVector.broadcast(S, p[pOff + j]);
                 int o = j * d + c;
                 a0 = a0.add(FloatVector.fromArray(S, v, o).mul(wv));
@@ -444,10 +550,13 @@ final class VectorKernels extends Kernels {
         }
         for (; c + L <= d; c += L) {
             FloatVector a = FloatVector.zero(S);
-            for (int j = 0; j < n; j++) a = a.add(FloatVector.fromArray(S, v, j * d + c).mul(FloatVector.broadcast(S, p[pOff + j])));
+            for (int i = 0; i < count; i++) {
+                int j = js[i];
+                a = a.add(FloatVector.fromArray(S, v, j * d + c).mul(FloatVector.broadcast(S, p[pOff + j])));
+            }
             a.intoArray(out, outOff + c);
         }
-        weightedColumns(p, pOff, n, v, d, out, outOff, c);
+        weightedColumns(p, pOff, js, count, v, d, out, outOff, c);
     }
 
     @Override

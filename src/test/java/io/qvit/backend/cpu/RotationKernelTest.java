@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RotationKernelTest {
     @ParameterizedTest(name = "{0} blocks of {1}, vector {2}")
-    @CsvSource({"3,1,true", "5,2,true", "3,8,true", "7,16,true", "3,32,true", "3,128,true", "1,512,true", "2,64,false", "3,16,false"})
+    @CsvSource({"3,1,true", "5,2,true", "3,8,true", "7,16,true", "3,32,true", "3,128,true", "1,512,true", "3,256,true", "2,1024,true", "2,64,false", "3,16,false"})
     void matchesTheRotation(int blocks, int block, boolean vector) {
         SplittableRandom rnd = Check.random("rotate");
         Kernels k = vector ? new VectorKernels() : new ScalarKernels();
