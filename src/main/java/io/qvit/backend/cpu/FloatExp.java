@@ -14,7 +14,8 @@ final class FloatExp {
     /** e^x < 2^-150 up to here: float zero, whatever Math.exp's last-bit error. */
     static final float ZERO_UP_TO = -104f;
     static final long MARGIN = 1L << 18;
-    private static final long LOW_BITS = (1L << 29) - 1, MIDPOINT = 1L << 28;
+    /** The double bits that rounding to float drops, and their midpoint. */
+    static final long LOW_BITS = (1L << 29) - 1, MIDPOINT = 1L << 28;
 
     private FloatExp() {}
 

@@ -50,9 +50,8 @@ abstract class Kernels {
      * {@code codes[i] = clamp(rint(x[xOff + i] / s) + z, qmin, qmax)} for {@code i < n}, as
      * {@link io.qvit.quant.QuantRules#quantize}, and {@code out[outOff + i] = codes[i] - z}: small integers
      * held exactly as floats (out may be x itself); returns the sum of their magnitudes. x finite. The
-     * vector kernel rounds with {@code (y + 1.5 * 2^23) - 1.5 * 2^23}, which is rint for
-     * {@code |y| <= 2^22} and, beyond, a value of the same sign and as far outside every code range,
-     * so it clamps the same.
+     * vector kernel rounds and clamps on the bits of {@code y + 1.5 * 2^23}, whose low mantissa bits are
+     * rint(y) for {@code |y| <= 2^22} and which, beyond, still order as y does.
      */
     abstract int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes);
 
@@ -112,6 +111,16 @@ abstract class Kernels {
     abstract void expApproximate(double[] x, int n);
 
     /**
+     * {@code x[off + j] = FloatExp.of(x[off + j], e[eOff + j])} for {@code j < n}: {@code (float) Math.exp(x)}
+     * from e, {@link #expApproximate}'s approximations of e^x.
+     */
+    abstract void floatExp(float[] x, int off, double[] e, int eOff, int n);
+
+    static void floatExpScalar(float[] x, int off, double[] e, int eOff, int n) {
+        for (int j = 0; j < n; j++) x[off + j] = FloatExp.of(x[off + j], e[eOff + j]);
+    }
+
+    /**
      * {@code out[outOff + j] = q[qOff, qOff + d) . K row j} for {@code j < tokens}, K given transposed
      * ({@code kT[c * tokens + j]}): four interleaved partial sums {@code s(c mod 4)} of products rounded
      * to fp32 (no fused multiply-add), the tail of d into s0, then {@code (s0 + s1) + (s2 + s3)}.
@@ -133,6 +142,9 @@ abstract class Kernels {
             out[outOff + j] = (s0 + s1) + (s2 + s3);
         }
     }
+
+    /** {@code x[off + j] = x[off + j] * (a * b[j]) * c} for {@code j < n}: integer scores times the two rows' scales and the 1/sqrt(d). */
+    abstract void scaleScores(float[] x, int off, int n, float a, float[] b, float c);
 
     /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */
     abstract void range(float[] x, int off, int n, float[] out);

@@ -98,8 +98,7 @@ final class QuantizedAttention {
                     p[i * tokens + j] = acc;
                 }
         }
-        for (int i = 0; i < tokens; i++) // p holds the sums as exact integers: (float) acc is p itself
-            for (int j = 0; j < tokens; j++) p[i * tokens + j] = p[i * tokens + j] * (sq[i] * sk[j]) * scale;
+        for (int i = 0; i < tokens; i++) kernels.scaleScores(p, i * tokens, tokens, sq[i], sk, scale); // p holds the sums as exact integers: (float) acc is p itself
     }
 
     /**
@@ -148,18 +147,13 @@ final class QuantizedAttention {
      * is scratch of at least {@code rows * n}.
      */
     private void softmaxRows(float[] p, int first, int rows, int n, double[] e) {
-        float[] max = new float[SOFTMAX_ROWS];
         for (int r = 0; r < rows; r++) {
             int row = (first + r) * n;
-            float m = max[r] = kernels.max(p, row, n);
-            for (int j = 0; j < n; j++) e[r * n + j] = p[row + j] - m;
+            float m = kernels.max(p, row, n);
+            for (int j = 0; j < n; j++) e[r * n + j] = p[row + j] -= m;
         }
         kernels.expApproximate(e, rows * n);
-        for (int r = 0; r < rows; r++) {
-            int row = (first + r) * n;
-            float m = max[r];
-            for (int j = 0; j < n; j++) p[row + j] = FloatExp.of(p[row + j] - m, e[r * n + j]);
-        }
+        for (int r = 0; r < rows; r++) kernels.floatExp(p, (first + r) * n, e, r * n, n);
         double[] sum = new double[SOFTMAX_ROWS];
         int row0 = first * n;
         if (rows == SOFTMAX_ROWS) {

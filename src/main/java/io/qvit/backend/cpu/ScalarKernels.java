@@ -72,6 +72,16 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
+    void scaleScores(float[] x, int off, int n, float a, float[] b, float c) {
+        for (int j = 0; j < n; j++) x[off + j] = x[off + j] * (a * b[j]) * c;
+    }
+
+    @Override
+    void floatExp(float[] x, int off, double[] e, int eOff, int n) {
+        floatExpScalar(x, off, e, eOff, n);
+    }
+
+    @Override
     void rotate(float[] x, int n, int block) {
         HadamardRotation.rotateInPlace(x, 0, n, block);
     }

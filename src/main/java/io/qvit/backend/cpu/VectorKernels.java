@@ -26,6 +26,10 @@ final class VectorKernels extends Kernels {
     private static final int NR = 3 * L;
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> SL = SD.withLanes(long.class);
+    /** Ints as many as SD's lanes. */
+    private static final VectorSpecies<Integer> HALF_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(SD.vectorBitSize() / 2));
+    private static final long EXP_TINY_BITS = Double.doubleToRawLongBits(0x1p-125), EXP_TWO_BITS = Double.doubleToRawLongBits(2.0);
     /** A vector of L codes as bytes, and as nibbles (half as many bytes); null where no vector shape is that small. */
     private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L), NIBBLE_BYTES = bytes(4 * L);
     private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
@@ -230,32 +234,48 @@ final class VectorKernels extends Kernels {
 
     @Override
     void range(float[] x, int off, int n, float[] out) {
-        FloatVector lo = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), hi = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        // On floats as ordered ints (the bits, negative ones with all but the sign flipped): int min and max
+        // are one instruction each, the float ones with Math.min's NaN and signed-zero rules are not.
+        IntVector lo = IntVector.broadcast(SI, ordered(Float.POSITIVE_INFINITY)), hi = IntVector.broadcast(SI, ordered(Float.NEGATIVE_INFINITY));
+        IntVector magnitude = IntVector.zero(SI);
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            lo = lo.min(v); // lanewise as Math.min: NaN propagates
-            hi = hi.max(v);
+            IntVector b = FloatVector.fromArray(S, x, off + i).reinterpretAsInts();
+            IntVector o = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+            lo = lo.min(o);
+            hi = hi.max(o);
+            magnitude = magnitude.max(b.and(0x7FFFFFFF));
         }
-        out[0] = lo.reduceLanes(VectorOperators.MIN);
-        out[1] = hi.reduceLanes(VectorOperators.MAX);
+        boolean nan = magnitude.reduceLanes(VectorOperators.MAX) > 0x7F800000; // a NaN makes both NaN, as Math.min and Math.max do
+        out[0] = nan ? Float.NaN : fromOrdered(lo.reduceLanes(VectorOperators.MIN));
+        out[1] = nan ? Float.NaN : fromOrdered(hi.reduceLanes(VectorOperators.MAX));
         rangeScalar(x, off + i, n - i, out);
+    }
+
+    private static int ordered(float f) {
+        int b = Float.floatToRawIntBits(f);
+        return b ^ ((b >> 31) >>> 1);
+    }
+
+    private static float fromOrdered(int o) {
+        return Float.intBitsToFloat(o ^ ((o >> 31) >>> 1));
     }
 
     @Override
     int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
-        FloatVector sv = FloatVector.broadcast(S, s), zv = FloatVector.broadcast(S, (float) z), rounder = FloatVector.broadcast(S, ROUNDER);
-        FloatVector lo = FloatVector.broadcast(S, (float) qmin), hi = FloatVector.broadcast(S, (float) qmax);
+        FloatVector sv = FloatVector.broadcast(S, s), rounder = FloatVector.broadcast(S, ROUNDER);
+        // y + 1.5 * 2^23 holds rint(y) in its low mantissa bits for |y| <= 2^22, and beyond that its bits as
+        // ordered ints (see range) still rise with y, so clamping them to the codes' window clamps rint(y).
+        int lo = CODE_BITS + qmin - z, hi = CODE_BITS + qmax - z;
         IntVector magnitude = IntVector.zero(SI);
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector y = FloatVector.fromArray(S, x, xOff + i).div(sv);
-            FloatVector c = y.add(rounder).sub(rounder).add(zv).max(lo).min(hi).sub(zv);
-            c.intoArray(out, outOff + i);
-            // c + 1.5 * 2^23 is exact for these small integers, and its low mantissa bits are c (two's complement)
-            IntVector ci = c.add(rounder).reinterpretAsInts().sub(CODE_BITS);
-            ci.add(z).intoArray(codes, i);
-            magnitude = magnitude.add(ci.abs());
+            IntVector b = FloatVector.fromArray(S, x, xOff + i).div(sv).add(rounder).reinterpretAsInts();
+            IntVector window = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).max(lo).min(hi);
+            window.reinterpretAsFloats().sub(rounder).intoArray(out, outOff + i); // the code minus z, exact
+            IntVector centred = window.sub(CODE_BITS);
+            centred.add(z).intoArray(codes, i);
+            magnitude = magnitude.add(centred.abs());
         }
         return magnitude.reduceLanes(VectorOperators.ADD) + quantizeCentredScalar(x, xOff + i, n - i, s, z, qmin, qmax, out, outOff + i, codes, i);
     }
@@ -292,6 +312,14 @@ final class VectorKernels extends Kernels {
                 IntVector.fromArray(SI, codes, c).convertShape(VectorOperators.I2B, CODE_BYTES, 0).reinterpretAsBytes().intoArray(out, outOff + c);
         }
         packFrom(codes, n, nibbles, out, outOff, c);
+    }
+
+    @Override
+    void scaleScores(float[] x, int off, int n, float a, float[] b, float c) {
+        int j = 0;
+        for (; j + L <= n; j += L) // b[j] * a is a * b[j]
+            FloatVector.fromArray(S, x, off + j).mul(FloatVector.fromArray(S, b, j).mul(a)).mul(c).intoArray(x, off + j);
+        for (; j < n; j++) x[off + j] = x[off + j] * (a * b[j]) * c;
     }
 
     @Override
@@ -490,6 +518,26 @@ final class VectorKernels extends Kernels {
             p.mul(pow2).intoArray(x, i);
         }
         for (; i < n; i++) x[i] = Erf.exp(x[i]);
+    }
+
+    @Override
+    void floatExp(float[] x, int off, double[] e, int eOff, int n) {
+        int i = 0, lanes = SD.length();
+        for (; i + lanes <= n; i += lanes) {
+            LongVector bits = DoubleVector.fromArray(SD, e, eOff + i).reinterpretAsLongs();
+            // Sign bits, no masks (see sqrt2LogValues): within the margin of a float rounding midpoint, below
+            // 2^-125 (subnormal floats, and x below FloatExp.NORMAL_FROM), or above 2 (NaN, infinity).
+            LongVector odd = bits.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
+                    .or(bits.sub(EXP_TINY_BITS)).or(LongVector.broadcast(SL, EXP_TWO_BITS).sub(bits));
+            if (odd.reduceLanes(VectorOperators.OR) < 0) {
+                floatExpScalar(x, off + i, e, eOff + i, lanes);
+                continue;
+            }
+            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent
+            bits.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23)
+                    .convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats().intoArray(x, off + i);
+        }
+        floatExpScalar(x, off + i, e, eOff + i, n - i);
     }
 
     @Override

@@ -10,9 +10,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The quantized softmax's two kernels against their definitions, with the Vector API and the scalar
- * kernels: {@link FloatExp} over {@link Kernels#expApproximate} gives {@code (float) Math.exp(x)} bit
- * for bit, and {@link Kernels#sqrt2LogValues} gives {@link QuantRules}' log-sqrt(2) code values bit
- * for bit. Exact agreement is the tolerance for both.
+ * kernels: {@link FloatExp} and {@link Kernels#floatExp} over {@link Kernels#expApproximate} give
+ * {@code (float) Math.exp(x)} bit for bit (the poison either side of the kernel's output stays), and
+ * {@link Kernels#sqrt2LogValues} gives {@link QuantRules}' log-sqrt(2) code values bit for bit. Exact
+ * agreement is the tolerance for all three.
  */
 class SoftmaxKernelsTest {
     private static Kernels kernels(boolean vector) {
@@ -40,12 +41,19 @@ class SoftmaxKernelsTest {
         double[] e = new double[n];
         for (int i = 0; i < n; i++) e[i] = x[i];
         k.expApproximate(e, n);
+        float[] kernel = new float[n + 5];
+        java.util.Arrays.fill(kernel, Float.NaN);
+        System.arraycopy(x, 0, kernel, 3, n);
+        k.floatExp(kernel, 3, e, 0, n);
+        for (int i : new int[] {0, 1, 2, n + 3, n + 4}) assertTrue(Float.isNaN(kernel[i]), "floatExp wrote outside its range, at " + (i - 3));
         int nearMidpoint = 0;
         for (int i = 0; i < n; i++) {
             float expected = (float) Math.exp(x[i]);
             float got = FloatExp.of(x[i], e[i]);
             if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(expected))
                 throw new AssertionError("exp(" + x[i] + "): " + got + ", Math.exp gives " + expected + " (seed " + Check.SEED + ")");
+            if (Float.floatToRawIntBits(kernel[3 + i]) != Float.floatToRawIntBits(expected))
+                throw new AssertionError("floatExp kernel at " + x[i] + ": " + kernel[3 + i] + ", Math.exp gives " + expected + " (seed " + Check.SEED + ")");
             if (x[i] >= FloatExp.NORMAL_FROM) {
                 long apart = Math.abs(Double.doubleToRawLongBits(e[i]) - Double.doubleToRawLongBits(Math.exp(x[i])));
                 assertTrue(apart < FloatExp.MARGIN / 2, "approximation " + apart + " ulps from Math.exp at " + x[i] + ", more than half the margin");
