@@ -28,6 +28,7 @@ public final class CpuBackend implements Backend {
     private static final int GEMM_ROWS = 16 * Kernels.MR;
 
     private final Parallel parallel;
+    private final ThreadLocal<float[]> normedRows = ThreadLocal.withInitial(() -> new float[0]);
     private final Kernels kernels;
     private final Gemm gemm;
     private final Attention attention;
@@ -198,7 +199,7 @@ public final class CpuBackend implements Backend {
         float[] g = vector(gamma, d, "LayerNorm weight"), b = vector(beta, d, "LayerNorm bias");
         float[] src = in.data(), out = new float[m * d];
         parallel.forRange(m, ROW_GRAIN, (from, to) -> {
-            for (int r = from; r < to; r++) LayerNorm.row(src, r * d, d, g, b, eps, out);
+            for (int r = from; r < to; r++) LayerNorm.row(src, r * d, d, g, b, eps, out, r * d);
         });
         return new CpuTensor(out, m, d);
     }
@@ -305,11 +306,15 @@ public final class CpuBackend implements Backend {
         int m = in.dim(0), d = in.dim(1);
         float[] g = vector(gamma, d, "LayerNorm weight"), b = vector(beta, d, "LayerNorm bias");
         RowQuantizer q = rowQuantizer(recipe, d);
-        float[] src = in.data(), normed = new float[m * d]; // LayerNorm.row writes row r at r * d
+        float[] src = in.data();
         QuantizedRows out = q.allocate(m);
         parallel.forRange(m, ROW_GRAIN, (from, to) -> {
-            for (int r = from; r < to; r++) LayerNorm.row(src, r * d, d, g, b, eps, normed);
-            q.rows(normed, from, to, from, out);
+            // the task's normalised rows only, in the thread's scratch: a whole [m, d] copy would be a
+            // fresh array of megabytes on every call
+            float[] normed = normedRows.get();
+            if (normed.length < ROW_GRAIN * d) normedRows.set(normed = new float[ROW_GRAIN * d]);
+            for (int r = from; r < to; r++) LayerNorm.row(src, r * d, d, g, b, eps, normed, (r - from) * d);
+            q.rows(normed, from, to, 0, out);
         });
         return out;
     }

@@ -8,7 +8,8 @@ package io.qvit.backend.cpu;
 final class LayerNorm {
     private LayerNorm() {}
 
-    static void row(float[] x, int off, int d, float[] gamma, float[] beta, float eps, float[] out) {
+    /** Normalises {@code x[off, off + d)} into {@code out[outOff, outOff + d)}. */
+    static void row(float[] x, int off, int d, float[] gamma, float[] beta, float eps, float[] out, int outOff) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int j = 0;
         for (; j + 4 <= d; j += 4) {
@@ -32,6 +33,6 @@ final class LayerNorm {
             s0 += c * c;
         }
         float m = (float) mean, rstd = (float) (1 / Math.sqrt(((s0 + s1) + (s2 + s3)) / d + eps));
-        for (j = 0; j < d; j++) out[off + j] = (x[off + j] - m) * rstd * gamma[j] + beta[j];
+        for (j = 0; j < d; j++) out[outOff + j] = (x[off + j] - m) * rstd * gamma[j] + beta[j];
     }
 }

@@ -70,6 +70,28 @@ class IntegerOpsTest {
         }
     }
 
+    /** The fused op against its two steps, at row counts that split into ragged tasks of the backend's rows. */
+    @ParameterizedTest(name = "{0}x{1} at {2} bits, rotate {3}")
+    @CsvSource({"150,48,4,true", "65,96,8,true", "3,40,6,false", "129,384,8,true"})
+    void layerNormQuantizeRowsIsLayerNormThenQuantizeRows(int m, int k, int bits, boolean rotate) {
+        SplittableRandom rnd = Check.random("layerNormQuantizeRows");
+        float[] x = Check.uniform(rnd, m * k, 4f), gamma = Check.uniform(rnd, k, 2f), beta = Check.uniform(rnd, k, 1f);
+        x[rnd.nextInt(x.length)] = 60f;
+        float[] divisors = positive(rnd, k);
+        QuantFormat f = QuantFormat.asymmetric(bits);
+        for (boolean vector : new boolean[] {true, false}) {
+            try (Backend be = new CpuBackend(THREADS, vector); Tensor xt = be.fromHost(x, m, k); Tensor g = be.fromHost(gamma, k);
+                 Tensor b = be.fromHost(beta, k); Tensor dt = be.fromHost(divisors, k); Tensor normed = be.layerNorm(xt, g, b, 1e-6f)) {
+                RowQuantization recipe = RowQuantization.perRow(f, dt, rotate);
+                try (QuantizedRows fused = be.layerNormQuantizeRows(xt, g, b, 1e-6f, recipe); QuantizedRows steps = be.quantizeRows(normed, recipe)) {
+                    assertArrayEquals(be.toHostInts(steps.codes()), be.toHostInts(fused.codes()), "codes, vector " + vector);
+                    assertArrayEquals(be.toHostInts(steps.zeroPoints()), be.toHostInts(fused.zeroPoints()), "zero points, vector " + vector);
+                    Check.identical("scales, vector " + vector, be.toHost(steps.scales()), be.toHost(fused.scales()));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "NaN at {0}")
     @CsvSource({"0", "77"})
     void quantizeRowsRejectsNaN(int at) {
