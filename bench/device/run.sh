@@ -92,7 +92,7 @@ data=.device/data
 if [ -z "$java" ] || [ ! -x "$java" ] || [ -z "$jar" ]; then
   echo "run.sh: no Java or no jar: run bench/device/pack.sh first (or, here, mvn package)" >&2; exit 2
 fi
-jvm=("$java" --add-modules=jdk.incubator.vector -Djava.awt.headless=true)
+jvm=("$java" --add-modules=jdk.incubator.vector -Djava.awt.headless=true -XX:G1HeapRegionSize=32m) # as ./qvit runs it
 checks_cmd=("${jvm[@]}" -cp "$jar" io.qvit.check.DeviceChecks)
 qvit=("${jvm[@]}" -jar "$jar")
 # cuBLAS 13 for the bench's baseline: PyTorch's venv holds it on the GPU machine.
