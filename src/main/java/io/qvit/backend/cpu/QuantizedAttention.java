@@ -98,7 +98,8 @@ final class QuantizedAttention {
                     p[i * tokens + j] = acc;
                 }
         }
-        for (int i = 0; i < tokens; i++) kernels.scaleScores(p, i * tokens, tokens, sq[i], sk, scale); // p holds the sums as exact integers: (float) acc is p itself
+        // p holds the sums as exact integers: (float) acc is p itself
+        for (int i = 0; i < tokens; i++) kernels.scaleScores(p, i * tokens, tokens, sq[i], sk, scale);
     }
 
     /**
@@ -141,7 +142,7 @@ final class QuantizedAttention {
 
     /**
      * Rows {@code [first, first + rows)} of p {@code [n, n]} replaced by their softmax: minus the row's max,
-     * {@code (float) Math.exp} of that (by {@link FloatExp}), summed in double in column order, each
+     * {@code (float) Math.exp} of that (by {@link Kernels#floatExp}), summed in double in column order, each
      * value times the float of 1 / sum. Up to {@link #SOFTMAX_ROWS} rows at once, so that their sums
      * (each still in its own order) run side by side instead of waiting on one add at a time; {@code e}
      * is scratch of at least {@code rows * n}.
