@@ -236,29 +236,34 @@ final class VectorKernels extends Kernels {
     void range(float[] x, int off, int n, float[] out) {
         // On floats as ordered ints (the bits, negative ones with all but the sign flipped): int min and max
         // are one instruction each, the float ones with Math.min's NaN and signed-zero rules are not.
-        IntVector lo = IntVector.broadcast(SI, ordered(Float.POSITIVE_INFINITY)), hi = IntVector.broadcast(SI, ordered(Float.NEGATIVE_INFINITY));
+        IntVector lo = IntVector.broadcast(SI, ordered(Float.floatToRawIntBits(Float.POSITIVE_INFINITY)));
+        IntVector hi = IntVector.broadcast(SI, ordered(Float.floatToRawIntBits(Float.NEGATIVE_INFINITY)));
         IntVector magnitude = IntVector.zero(SI);
         int i = 0;
         for (; i + L <= n; i += L) {
             IntVector b = FloatVector.fromArray(S, x, off + i).reinterpretAsInts();
-            IntVector o = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
+            IntVector o = ordered(b);
             lo = lo.min(o);
             hi = hi.max(o);
             magnitude = magnitude.max(b.and(0x7FFFFFFF));
         }
         boolean nan = magnitude.reduceLanes(VectorOperators.MAX) > 0x7F800000; // a NaN makes both NaN, as Math.min and Math.max do
-        out[0] = nan ? Float.NaN : fromOrdered(lo.reduceLanes(VectorOperators.MIN));
-        out[1] = nan ? Float.NaN : fromOrdered(hi.reduceLanes(VectorOperators.MAX));
+        out[0] = nan ? Float.NaN : Float.intBitsToFloat(ordered(lo.reduceLanes(VectorOperators.MIN)));
+        out[1] = nan ? Float.NaN : Float.intBitsToFloat(ordered(hi.reduceLanes(VectorOperators.MAX)));
         rangeScalar(x, off + i, n - i, out);
     }
 
-    private static int ordered(float f) {
-        int b = Float.floatToRawIntBits(f);
-        return b ^ ((b >> 31) >>> 1);
+    /**
+     * A float's bits as an int that orders as the float does: negative floats with all but the sign bit
+     * flipped. The map is its own inverse, so it also turns such an int back into the float's bits.
+     */
+    private static int ordered(int bits) {
+        return bits ^ ((bits >> 31) >>> 1);
     }
 
-    private static float fromOrdered(int o) {
-        return Float.intBitsToFloat(o ^ ((o >> 31) >>> 1));
+    /** {@link #ordered(int)} on every lane. */
+    private static IntVector ordered(IntVector bits) {
+        return bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
     }
 
     @Override
@@ -271,7 +276,7 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             IntVector b = FloatVector.fromArray(S, x, xOff + i).div(sv).add(rounder).reinterpretAsInts();
-            IntVector window = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).max(lo).min(hi);
+            IntVector window = ordered(b).max(lo).min(hi);
             window.reinterpretAsFloats().sub(rounder).intoArray(out, outOff + i); // the code minus z, exact
             IntVector centred = window.sub(CODE_BITS);
             centred.add(z).intoArray(codes, i);
