@@ -54,6 +54,7 @@ public final class CpuBackend implements Backend {
         this.attention = new Attention(gemm, kernels);
         this.integerLinear = new IntegerLinear(gemm, kernels);
         this.quantizedAttention = new QuantizedAttention(gemm, kernels);
+        if (kernels instanceof VectorKernels) KernelWarmup.once(this);
     }
 
     private static Kernels chooseKernels(boolean allowVectorApi) {

@@ -2,8 +2,8 @@ package io.qvit.backend.cpu;
 
 import io.qvit.quant.QuantRules;
 import io.qvit.quant.reparam.HadamardRotation;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
-import io.qvit.quant.QuantRules;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels. Loading this class fails with a {@link LinkageError} when the JVM runs without
  * {@code --add-modules=jdk.incubator.vector}; {@link CpuBackend} then falls back to {@link ScalarKernels}.
+ * No method here takes or returns a vector: C2 does not always inline such a helper into its caller
+ * (for one, not once it has compiled the helper on its own into a large method), and then every vector
+ * crosses the call as an object and every operation on it runs the lane-by-lane Java fallback, tens
+ * of times slower (seen inside the forward for the Hadamard rotation, the row codes and GELU).
  */
 final class VectorKernels extends Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,11 +31,23 @@ final class VectorKernels extends Kernels {
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> SL = SD.withLanes(long.class);
-    /** Ints as many as SD's lanes. */
-    private static final VectorSpecies<Integer> HALF_INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(SD.vectorBitSize() / 2));
     private static final long EXP_TINY_BITS = Double.doubleToRawLongBits(0x1p-125), EXP_TWO_BITS = Double.doubleToRawLongBits(2.0);
-    /** A vector of L codes as bytes, and as nibbles (half as many bytes); null where no vector shape is that small. */
-    private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L), NIBBLE_BYTES = bytes(4 * L);
+    /** A vector of L codes as bytes; null where no vector shape is that small. */
+    private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L);
+    // Every vector here has one shape per element type (S, SI, SD, SL, CODE_BYTES): C2 types a Vector API
+    // method's receiver by its profile, and one that has seen two shapes (a 256-bit float vector besides
+    // the 512-bit ones, say) leaves the shape unknown, loses the intrinsics everywhere that method is
+    // inlined, and runs the lane-by-lane Java fallback (measured: the codes' packing, the rotation and the
+    // probability codes 5 to 20 times slower inside the forward than alone).
+    // EXACT_TYPE: a vector that comes out of reinterpretAs... or convertShape has, to C2, only the static type
+    // (IntVector, not Int512Vector); the lanewise operations on it still compile to instructions, but a store
+    // or a rearrange of it compiles to the lane-by-lane fallback (seen inside the forward, not in a loop
+    // alone). So such a vector passes through a lanewise operation that changes nothing (or(0), or abs() of
+    // a positive float) before it is stored or rearranged.
+    // The low int of each long lane (int lanes 0, 2, 4, ...) moved to the low half of an int vector, or to
+    // its high half; the other lanes take lane 1, which is 0 where each long holds a value below 2^31.
+    private static final VectorShuffle<Integer> EVENS_LOW = VectorShuffle.fromOp(SI, j -> j < L / 2 ? 2 * j : 1);
+    private static final VectorShuffle<Integer> EVENS_HIGH = VectorShuffle.fromOp(SI, j -> j >= L / 2 ? 2 * (j - L / 2) : 1);
     private static final int CODE_BITS = Float.floatToRawIntBits(ROUNDER);
     // The mantissa fields of QuantRules' log-sqrt(2) thresholds: r = m 2^e reaches one where its own field is at least this.
     private static final int ROOT4_2_MANTISSA = Float.floatToRawIntBits(QuantRules.ROOT4_2) & 0x7FFFFF;
@@ -213,23 +229,18 @@ final class VectorKernels extends Kernels {
     @Override
     void expShifted(float[] x, int off, int n, float shift, float scale) {
         int i = off, end = off + n;
-        for (; i <= end - L; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, i).sub(shift).mul(scale);
-            exp(v).intoArray(x, i);
+        for (; i <= end - L; i += L) { // ScalarKernels.exp on L lanes
+            FloatVector v = FloatVector.fromArray(S, x, i).sub(shift).mul(scale).max(EXP_MIN).min(EXP_MAX);
+            FloatVector k = v.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), v);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
+            for (int c = 1; c < EXP_POLY.length; c++) p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[c]));
+            // 2^k from the bits of k + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
+            FloatVector pow2 = k.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(pow2).intoArray(x, i);
         }
         for (; i < end; i++) x[i] = ScalarKernels.exp((x[i] - shift) * scale);
-    }
-
-    static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
-        for (int i = 1; i < EXP_POLY.length; i++) p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[i]));
-        // 2^n from the bits of n + POW2_BIAS (see Kernels); JDK 17 does not intrinsify F2I conversion.
-        FloatVector pow2 = n.add(POW2_BIAS).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(pow2);
     }
 
     @Override
@@ -242,7 +253,7 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             IntVector b = FloatVector.fromArray(S, x, off + i).reinterpretAsInts();
-            IntVector o = ordered(b);
+            IntVector o = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)); // ordered(b)
             lo = lo.min(o);
             hi = hi.max(o);
             magnitude = magnitude.max(b.and(0x7FFFFFFF));
@@ -261,11 +272,6 @@ final class VectorKernels extends Kernels {
         return bits ^ ((bits >> 31) >>> 1);
     }
 
-    /** {@link #ordered(int)} on every lane. */
-    private static IntVector ordered(IntVector bits) {
-        return bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1));
-    }
-
     @Override
     int quantizeCentred(float[] x, int xOff, int n, float s, int z, int qmin, int qmax, float[] out, int outOff, int[] codes) {
         FloatVector sv = FloatVector.broadcast(S, s), rounder = FloatVector.broadcast(S, ROUNDER);
@@ -276,7 +282,8 @@ final class VectorKernels extends Kernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             IntVector b = FloatVector.fromArray(S, x, xOff + i).div(sv).add(rounder).reinterpretAsInts();
-            IntVector window = ordered(b).max(lo).min(hi);
+            IntVector window = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)) // ordered(b)
+                    .max(lo).min(hi);
             window.reinterpretAsFloats().sub(rounder).intoArray(out, outOff + i); // the code minus z, exact
             IntVector centred = window.sub(CODE_BITS);
             centred.add(z).intoArray(codes, i);
@@ -306,15 +313,18 @@ final class VectorKernels extends Kernels {
     @Override
     void pack(int[] codes, int n, boolean nibbles, byte[] out, int outOff) {
         int c = 0;
-        if (nibbles && NIBBLE_BYTES != null) {
-            for (; c + L <= n; c += L) { // each long lane holds an even column's code (low half) and the next one's
-                LongVector pair = IntVector.fromArray(SI, codes, c).reinterpretAsLongs();
-                pair.and(0xFL).or(pair.lanewise(VectorOperators.LSHR, 28).and(0xF0L))
-                        .convertShape(VectorOperators.L2B, NIBBLE_BYTES, 0).reinterpretAsBytes().intoArray(out, outOff + (c >> 1));
+        if (nibbles && CODE_BYTES != null) {
+            for (; c + 2 * L <= n; c += 2 * L) { // each long lane holds an even column's code (low half) and the next one's
+                LongVector first = IntVector.fromArray(SI, codes, c).reinterpretAsLongs();
+                LongVector second = IntVector.fromArray(SI, codes, c + L).reinterpretAsLongs();
+                IntVector low = first.and(0xFL).or(first.lanewise(VectorOperators.LSHR, 28).and(0xF0L)).reinterpretAsInts().or(0);
+                IntVector high = second.and(0xFL).or(second.lanewise(VectorOperators.LSHR, 28).and(0xF0L)).reinterpretAsInts().or(0);
+                ((ByteVector) low.rearrange(EVENS_LOW).or(high.rearrange(EVENS_HIGH)).convertShape(VectorOperators.I2B, CODE_BYTES, 0))
+                        .or((byte) 0).intoArray(out, outOff + (c >> 1));
             }
         } else if (!nibbles && CODE_BYTES != null) {
             for (; c + L <= n; c += L)
-                IntVector.fromArray(SI, codes, c).convertShape(VectorOperators.I2B, CODE_BYTES, 0).reinterpretAsBytes().intoArray(out, outOff + c);
+                ((ByteVector) IntVector.fromArray(SI, codes, c).convertShape(VectorOperators.I2B, CODE_BYTES, 0)).or((byte) 0).intoArray(out, outOff + c);
         }
         packFrom(codes, n, nibbles, out, outOff, c);
     }
@@ -335,7 +345,7 @@ final class VectorKernels extends Kernels {
         }
         float norm = HadamardRotation.norm(block);
         if (block == L) {
-            for (int i = 0; i < n; i += L) inVector(FloatVector.fromArray(S, x, i)).mul(norm).intoArray(x, i);
+            for (int i = 0; i < n; i += L) inVector(x, i, norm);
             return;
         }
         if (block == REGISTER_BLOCK) {
@@ -349,7 +359,7 @@ final class VectorKernels extends Kernels {
         for (int from = 0; from < n; from += block) {
             for (int i = from; i < from + block; i += first) {
                 if (first == REGISTER_BLOCK) rotate8(x, i, 1f, false);
-                else inVector(x, i);
+                else inVector(x, i, 1f);
             }
             int h = first;
             for (; 4 * h <= block; h <<= 2) twoStages(x, from, block, h, 4 * h == block ? norm : 1f);
@@ -359,10 +369,22 @@ final class VectorKernels extends Kernels {
 
     /** The stages h < L of the eight vectors at {@code x[i, i + 8L)}, then h = L, 2L, 4L among them; times norm if {@code scale}. */
     private static void rotate8(float[] x, int i, float norm, boolean scale) {
-        FloatVector v0 = inVector(FloatVector.fromArray(S, x, i)), v1 = inVector(FloatVector.fromArray(S, x, i + L));
-        FloatVector v2 = inVector(FloatVector.fromArray(S, x, i + 2 * L)), v3 = inVector(FloatVector.fromArray(S, x, i + 3 * L));
-        FloatVector v4 = inVector(FloatVector.fromArray(S, x, i + 4 * L)), v5 = inVector(FloatVector.fromArray(S, x, i + 5 * L));
-        FloatVector v6 = inVector(FloatVector.fromArray(S, x, i + 6 * L)), v7 = inVector(FloatVector.fromArray(S, x, i + 7 * L));
+        FloatVector v0 = FloatVector.fromArray(S, x, i), v1 = FloatVector.fromArray(S, x, i + L);
+        FloatVector v2 = FloatVector.fromArray(S, x, i + 2 * L), v3 = FloatVector.fromArray(S, x, i + 3 * L);
+        FloatVector v4 = FloatVector.fromArray(S, x, i + 4 * L), v5 = FloatVector.fromArray(S, x, i + 5 * L);
+        FloatVector v6 = FloatVector.fromArray(S, x, i + 6 * L), v7 = FloatVector.fromArray(S, x, i + 7 * L);
+        for (int s = 0; s < PARTNER.length; s++) { // h < L, inside each vector (see inVector)
+            VectorShuffle<Float> partner = PARTNER[s];
+            FloatVector sign = SIGN[s];
+            v0 = v0.rearrange(partner).add(v0.mul(sign));
+            v1 = v1.rearrange(partner).add(v1.mul(sign));
+            v2 = v2.rearrange(partner).add(v2.mul(sign));
+            v3 = v3.rearrange(partner).add(v3.mul(sign));
+            v4 = v4.rearrange(partner).add(v4.mul(sign));
+            v5 = v5.rearrange(partner).add(v5.mul(sign));
+            v6 = v6.rearrange(partner).add(v6.mul(sign));
+            v7 = v7.rearrange(partner).add(v7.mul(sign));
+        }
         FloatVector t;
         t = v0; v0 = t.add(v1); v1 = t.sub(v1); // h = L
         t = v2; v2 = t.add(v3); v3 = t.sub(v3);
@@ -390,14 +412,11 @@ final class VectorKernels extends Kernels {
         v7.intoArray(x, i + 7 * L);
     }
 
-    /** The butterflies at distance h < L inside one vector, in order. */
-    private static FloatVector inVector(FloatVector v) {
+    /** The butterflies at distance h < L inside the vector at {@code x[i, i + L)}, in order, then times norm. */
+    private static void inVector(float[] x, int i, float norm) {
+        FloatVector v = FloatVector.fromArray(S, x, i);
         for (int s = 0; s < PARTNER.length; s++) v = v.rearrange(PARTNER[s]).add(v.mul(SIGN[s]));
-        return v;
-    }
-
-    private static void inVector(float[] x, int i) {
-        inVector(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        v.mul(norm).intoArray(x, i);
     }
 
     /** The stages h and 2h of the block at {@code x[from, from + block)}, over memory, each result times {@code norm}. */
@@ -500,17 +519,17 @@ final class VectorKernels extends Kernels {
                 sqrt2LogValuesScalar(p, off + i, L, s, qmax);
                 continue;
             }
-            // s for even codes, s / sqrt(2) for odd ones, times 2^-k; codes at qmax are 0
-            FloatVector v = zero.sub(code.and(1)).and(oddFlip).lanewise(VectorOperators.XOR, sBits).reinterpretAsFloats();
+            // s for even codes, s / sqrt(2) for odd ones, +0 where the code is qmax, times 2^-k (the product
+            // last: see EXACT_TYPE)
+            FloatVector v = zero.sub(code.and(1)).and(oddFlip).lanewise(VectorOperators.XOR, sBits).and(kept).reinterpretAsFloats();
             FloatVector pow2 = IntVector.broadcast(SI, 127).sub(k).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            v.mul(pow2).reinterpretAsInts().and(kept).reinterpretAsFloats().intoArray(p, off + i);
+            v.mul(pow2).intoArray(p, off + i);
         }
         sqrt2LogValuesScalar(p, off + i, n - i, s, qmax);
     }
 
     @Override
     void expApproximate(double[] x, int n) {
-        // exp's steps written out in the loop: called with a vector argument, exp and poly run boxed here
         DoubleVector lnHi = DoubleVector.broadcast(SD, -Erf.LN2_HI), lnLo = DoubleVector.broadcast(SD, -Erf.LN2_LO);
         int i = 0;
         for (; i + SD.length() <= n; i += SD.length()) {
@@ -527,20 +546,26 @@ final class VectorKernels extends Kernels {
 
     @Override
     void floatExp(float[] x, int off, double[] e, int eOff, int n) {
-        int i = 0, lanes = SD.length();
-        for (; i + lanes <= n; i += lanes) {
-            LongVector bits = DoubleVector.fromArray(SD, e, eOff + i).reinterpretAsLongs();
+        int i = 0, lanes = SD.length(); // L / 2: two double vectors make one float vector
+        LongVector two = LongVector.broadcast(SL, EXP_TWO_BITS);
+        for (; i + 2 * lanes <= n; i += 2 * lanes) {
+            LongVector first = DoubleVector.fromArray(SD, e, eOff + i).reinterpretAsLongs();
+            LongVector second = DoubleVector.fromArray(SD, e, eOff + i + lanes).reinterpretAsLongs();
             // Sign bits, no masks (see sqrt2LogValues): within the margin of a float rounding midpoint, below
             // 2^-125 (subnormal floats, and x below FloatExp.NORMAL_FROM), or above 2 (NaN, infinity).
-            LongVector odd = bits.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
-                    .or(bits.sub(EXP_TINY_BITS)).or(LongVector.broadcast(SL, EXP_TWO_BITS).sub(bits));
+            LongVector odd = first.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
+                    .or(first.sub(EXP_TINY_BITS)).or(two.sub(first))
+                    .or(second.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1))
+                    .or(second.sub(EXP_TINY_BITS)).or(two.sub(second));
             if (odd.reduceLanes(VectorOperators.OR) < 0) {
-                floatExpScalar(x, off + i, e, eOff + i, lanes);
+                floatExpScalar(x, off + i, e, eOff + i, 2 * lanes);
                 continue;
             }
-            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent
-            bits.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23)
-                    .convertShape(VectorOperators.L2I, HALF_INTS, 0).reinterpretAsFloats().intoArray(x, off + i);
+            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent;
+            // the float's bits are each long's low int (positive, below 2^31); see EXACT_TYPE for or(0) and abs()
+            IntVector low = first.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
+            IntVector high = second.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
+            low.rearrange(EVENS_LOW).or(high.rearrange(EVENS_HIGH)).reinterpretAsFloats().abs().intoArray(x, off + i);
         }
         floatExpScalar(x, off + i, e, eOff + i, n - i);
     }
@@ -627,8 +652,7 @@ final class VectorKernels extends Kernels {
     /**
      * {@link Erf#gelu} on double lanes over whole vectors of {@code buf[0, n)}; returns how many elements
      * it did. Both intervals share one division (numerator and denominator blended first), and the
-     * asymptotic one is evaluated only when a lane needs it. One method with the loop inside, so that C2
-     * sees the concrete vector types (a method taking a vector argument compiles to boxed, virtual calls).
+     * asymptotic one is evaluated only when a lane needs it.
      */
     private static int geluBlock(double[] buf, int n) {
         DoubleVector one = DoubleVector.broadcast(SD, 1);
@@ -640,13 +664,25 @@ final class VectorKernels extends Kernels {
             VectorMask<Double> big = y.compare(VectorOperators.GT, Erf.LARGE);
             boolean anyBig = big.anyTrue();
             DoubleVector t = anyBig ? one.div(y) : y, w = t.mul(t); // t, w matter on big lanes only
-            DoubleVector num = poly(Erf.C, y), den = poly(Erf.D, y);
+            DoubleVector num = DoubleVector.broadcast(SD, Erf.C[0]), den = DoubleVector.broadcast(SD, Erf.D[0]);
+            for (int c = 1; c < Erf.C.length; c++) num = num.fma(y, DoubleVector.broadcast(SD, Erf.C[c]));
+            for (int c = 1; c < Erf.D.length; c++) den = den.fma(y, DoubleVector.broadcast(SD, Erf.D[c]));
             if (anyBig) {
-                num = num.blend(poly(Erf.P, w), big);
-                den = den.blend(poly(Erf.Q, w), big);
+                DoubleVector bigNum = DoubleVector.broadcast(SD, Erf.P[0]), bigDen = DoubleVector.broadcast(SD, Erf.Q[0]);
+                for (int c = 1; c < Erf.P.length; c++) bigNum = bigNum.fma(w, DoubleVector.broadcast(SD, Erf.P[c]));
+                for (int c = 1; c < Erf.Q.length; c++) bigDen = bigDen.fma(w, DoubleVector.broadcast(SD, Erf.Q[c]));
+                num = num.blend(bigNum, big);
+                den = den.blend(bigDen, big);
             }
             DoubleVector ratio = num.div(den);
-            DoubleVector e = exp(y.neg().mul(y));
+            // Erf.exp(-y^2), as expApproximate has it
+            DoubleVector z = y.neg().mul(y).max(Erf.EXP_MIN);
+            DoubleVector k = z.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+            DoubleVector f = k.fma(DoubleVector.broadcast(SD, -Erf.LN2_HI), z);
+            f = k.fma(DoubleVector.broadcast(SD, -Erf.LN2_LO), f);
+            DoubleVector e = DoubleVector.broadcast(SD, Erf.EXP_POLY[0]);
+            for (int c = 1; c < Erf.EXP_POLY.length; c++) e = e.fma(f, DoubleVector.broadcast(SD, Erf.EXP_POLY[c]));
+            e = e.mul(k.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
             DoubleVector r = e.mul(ratio);
             if (anyBig) r = r.blend(e.mul(t).mul(DoubleVector.broadcast(SD, Erf.INV_SQRT_PI).sub(w.mul(ratio))), big);
             DoubleVector erfc = r.blend(DoubleVector.broadcast(SD, 2).sub(r), u.compare(VectorOperators.LT, 0));
@@ -655,19 +691,4 @@ final class VectorKernels extends Kernels {
         return i;
     }
 
-    private static DoubleVector poly(double[] c, DoubleVector x) {
-        DoubleVector s = DoubleVector.broadcast(SD, c[0]);
-        for (int i = 1; i < c.length; i++) s = s.fma(x, DoubleVector.broadcast(SD, c[i]));
-        return s;
-    }
-
-    /** {@link Erf#exp} on double lanes. */
-    static DoubleVector exp(DoubleVector x) {
-        x = x.max(Erf.EXP_MIN);
-        DoubleVector n = x.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
-        DoubleVector r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_HI), x);
-        r = n.fma(DoubleVector.broadcast(SD, -Erf.LN2_LO), r);
-        DoubleVector pow2 = n.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return poly(Erf.EXP_POLY, r).mul(pow2);
-    }
 }
