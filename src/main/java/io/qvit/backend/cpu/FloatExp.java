@@ -2,8 +2,8 @@ package io.qvit.backend.cpu;
 
 /**
  * {@code (float) Math.exp(x)} bit for bit, for float x <= 0, from an approximation of e^x in double
- * ({@link Erf#exp}'s polynomial, as {@link Kernels#floatExpShifted} takes it). A double rounds to a
- * float by its low 29 mantissa bits. Over every float in {@code [-87.3, 0]} the approximation and Math.exp differ by less than 2^18 double
+ * ({@link Kernels#expApproximate}). A double rounds to a float by its low 29 mantissa bits. Over
+ * every float in {@code [-87.3, 0]} the approximation and Math.exp differ by less than 2^18 double
  * ulps (FloatExpTest checks a sample; the whole range was checked once), so where the approximation
  * lies farther than that from a rounding midpoint, both round to the same float. Near a midpoint
  * (about one element in a thousand), and below -87.3, where the floats are subnormal, Math.exp itself.

@@ -105,17 +105,19 @@ abstract class Kernels {
     }
 
     /**
-     * {@code x[off + j] = (float) Math.exp(x[off + j] - m)} for {@code j < n}, the difference in float, m at
-     * least every x (so that each difference is at most 0): {@link FloatExp} over {@link Erf#exp}'s
-     * polynomial in double.
+     * {@code x[i] = e^x[i]} for {@code i < n}, x in {@code [-708, 0]}, by {@link Erf#exp}'s polynomial: within
+     * 2^-36 of e^x (relative), not bit-exact; {@link FloatExp} decides where that fixes the float rounding.
      */
-    abstract void floatExpShifted(float[] x, int off, int n, float m);
+    abstract void expApproximate(double[] x, int n);
 
-    static void floatExpShiftedScalar(float[] x, int off, int n, float m) {
-        for (int j = off; j < off + n; j++) {
-            float y = x[j] - m;
-            x[j] = FloatExp.of(y, Erf.exp(y));
-        }
+    /**
+     * {@code x[off + j] = FloatExp.of(x[off + j], e[eOff + j])} for {@code j < n}: {@code (float) Math.exp(x)}
+     * from e, {@link #expApproximate}'s approximations of e^x.
+     */
+    abstract void floatExp(float[] x, int off, double[] e, int eOff, int n);
+
+    static void floatExpScalar(float[] x, int off, double[] e, int eOff, int n) {
+        for (int j = 0; j < n; j++) x[off + j] = FloatExp.of(x[off + j], e[eOff + j]);
     }
 
     /**

@@ -10,7 +10,7 @@ import io.qvit.quant.QuantRules;
  * CPU twin of {@link io.qvit.backend.Backend#quantizedAttention}, one (image, head) per call. The
  * integer scores are taken by the float GEMM on centred codes: at most {@code d * 255^2} in
  * magnitude, exact in fp32 for head widths up to 258 (wider heads sum in int). The softmax's exp
- * ({@link Kernels#floatExpShifted}) and the probability codes ({@link Kernels#sqrt2LogValues}) are vectorised and give
+ * ({@link FloatExp}) and the probability codes ({@link Kernels#sqrt2LogValues}) are vectorised and give
  * the op's scalar results bit for bit; P.V is {@link Kernels#weightedRowPair}.
  */
 final class QuantizedAttention {
@@ -25,8 +25,9 @@ final class QuantizedAttention {
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] kT = new float[0];
-        float[] sq = new float[0], sk = new float[0], rowMax = new float[0];
+        float[] sq = new float[0], sk = new float[0];
         int[] codes = new int[0], js = new int[0];
+        double[] exp = new double[0];
     }
 
     QuantizedAttention(Gemm gemm, Kernels kernels) {
@@ -49,9 +50,9 @@ final class QuantizedAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant, scale);
         else floatScores(s, q, k, p, tokens, d, scale);
-        float[] rowMax = s.rowMax = atLeast(s.rowMax, tokens);
-        for (int i = 0; i < tokens; i += SOFTMAX_ROWS) softmaxRows(p, i, Math.min(SOFTMAX_ROWS, tokens - i), tokens, rowMax);
-        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, rowMax[i], quant);
+        s.exp = s.exp.length >= SOFTMAX_ROWS * tokens ? s.exp : new double[SOFTMAX_ROWS * tokens];
+        for (int i = 0; i < tokens; i += SOFTMAX_ROWS) softmaxRows(p, i, Math.min(SOFTMAX_ROWS, tokens - i), tokens, s.exp);
+        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, quant);
         if (quant.v() != null) {
             range(v, 0, n, "V");
             s.codes = s.codes.length >= n ? s.codes : new int[n];
@@ -140,18 +141,20 @@ final class QuantizedAttention {
     }
 
     /**
-     * Rows {@code [first, first + rows)} of p {@code [n, n]} replaced by their softmax: {@code (float) Math.exp}
-     * of each minus the row's max ({@link Kernels#floatExpShifted}), summed in double in column order, each
+     * Rows {@code [first, first + rows)} of p {@code [n, n]} replaced by their softmax: minus the row's max,
+     * {@code (float) Math.exp} of that (by {@link Kernels#floatExp}), summed in double in column order, each
      * value times the float of 1 / sum. Up to {@link #SOFTMAX_ROWS} rows at once, so that their sums
-     * (each still in its own order) run side by side instead of waiting on one add at a time. Each row's
-     * largest probability into {@code rowMax[first + r]}: the float of 1 / sum, since the largest exp is
-     * e^0 = 1 and every other one at most 1 (NaN where the row has one).
+     * (each still in its own order) run side by side instead of waiting on one add at a time; {@code e}
+     * is scratch of at least {@code rows * n}.
      */
-    private void softmaxRows(float[] p, int first, int rows, int n, float[] rowMax) {
+    private void softmaxRows(float[] p, int first, int rows, int n, double[] e) {
         for (int r = 0; r < rows; r++) {
             int row = (first + r) * n;
-            kernels.floatExpShifted(p, row, n, kernels.max(p, row, n));
+            float m = kernels.max(p, row, n);
+            for (int j = 0; j < n; j++) e[r * n + j] = p[row + j] -= m;
         }
+        kernels.expApproximate(e, rows * n);
+        for (int r = 0; r < rows; r++) kernels.floatExp(p, (first + r) * n, e, r * n, n);
         double[] sum = new double[SOFTMAX_ROWS];
         int row0 = first * n;
         if (rows == SOFTMAX_ROWS) {
@@ -176,14 +179,13 @@ final class QuantizedAttention {
         for (int r = 0; r < rows; r++) {
             float inv = (float) (1 / sum[r]);
             for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) p[j] *= inv;
-            rowMax[first + r] = inv;
         }
     }
 
-    /** A row of probabilities, whose largest is {@code rowMax}, replaced by the values of their codes ({@link ProbabilityCodes}). */
-    private void probabilityRow(float[] p, int row, int n, float rowMax, AttentionQuantization quant) {
+    /** A row of probabilities replaced by the values of their codes ({@link ProbabilityCodes}). */
+    private void probabilityRow(float[] p, int row, int n, AttentionQuantization quant) {
         int bits = quant.probBits();
-        float max = Math.max(QuantRules.MIN_SCALE, rowMax); // NaN stays NaN
+        float max = Math.max(QuantRules.MIN_SCALE, kernels.max(p, row, n)); // NaN stays NaN
         finite(max, "a probability");
         switch (quant.probCodes()) {
             case LOG2_ROW_MAX -> kernels.sqrt2LogValues(p, row, n, max, quant.probCodes().log2Qmax(bits));

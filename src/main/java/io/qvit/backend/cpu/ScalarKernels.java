@@ -77,8 +77,8 @@ final class ScalarKernels extends Kernels {
     }
 
     @Override
-    void floatExpShifted(float[] x, int off, int n, float m) {
-        floatExpShiftedScalar(x, off, n, m);
+    void floatExp(float[] x, int off, double[] e, int eOff, int n) {
+        floatExpScalar(x, off, e, eOff, n);
     }
 
     @Override
@@ -106,6 +106,11 @@ final class ScalarKernels extends Kernels {
     @Override
     void sqrt2LogValues(float[] p, int off, int n, float s, int qmax) {
         sqrt2LogValuesScalar(p, off, n, s, qmax);
+    }
+
+    @Override
+    void expApproximate(double[] x, int n) {
+        for (int i = 0; i < n; i++) x[i] = Erf.exp(x[i]);
     }
 
     static float exp(float x) {

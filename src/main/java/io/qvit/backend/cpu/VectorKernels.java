@@ -31,9 +31,7 @@ final class VectorKernels extends Kernels {
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> SL = SD.withLanes(long.class);
-    private static final long EXP_TINY_BITS = Double.doubleToRawLongBits(0x1p-125);
-    /** Of a float y's magnitude as double bits: y is at most FloatExp.ZERO_UP_TO from the first up, not finite past the second. */
-    private static final long ZERO_UP_TO_BITS = Double.doubleToRawLongBits(-(double) FloatExp.ZERO_UP_TO), FLOAT_MAX_BITS = Double.doubleToRawLongBits(Float.MAX_VALUE);
+    private static final long EXP_TINY_BITS = Double.doubleToRawLongBits(0x1p-125), EXP_TWO_BITS = Double.doubleToRawLongBits(2.0);
     /** A vector of L codes as bytes; null where no vector shape is that small. */
     private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L);
     // Every vector here has one shape per element type (S, SI, SD, SL, CODE_BYTES): C2 types a Vector API
@@ -531,55 +529,45 @@ final class VectorKernels extends Kernels {
     }
 
     @Override
-    void floatExpShifted(float[] x, int off, int n, float m) {
-        LongVector finite = LongVector.broadcast(SL, FLOAT_MAX_BITS);
+    void expApproximate(double[] x, int n) {
         DoubleVector lnHi = DoubleVector.broadcast(SD, -Erf.LN2_HI), lnLo = DoubleVector.broadcast(SD, -Erf.LN2_LO);
         int i = 0;
-        for (; i + L <= n; i += L) {
-            // y = x - m in float; each long lane holds an even element's bits (low half) and the next one's
-            LongVector pairs = FloatVector.fromArray(S, x, off + i).sub(m).reinterpretAsLongs();
-            LongVector evenBits = pairs.and(0xFFFFFFFFL), oddBits = pairs.lanewise(VectorOperators.LSHR, 32);
-            // float bits to double bits: the sign to bit 63, exponent and mantissa up 29 bits, the exponent
-            // rebiased (exact for normal y; 0 and subnormal y become doubles below 2^-126, whose exp
-            // rounds to 1 as theirs does; NaN and infinities end in the scalar rule below)
-            DoubleVector even = evenBits.and(0x80000000L).lanewise(VectorOperators.LSHL, 32)
-                    .or(evenBits.and(0x7FFFFFFFL).lanewise(VectorOperators.LSHL, 29).add((long) (1023 - 127) << 52)).reinterpretAsDoubles();
-            DoubleVector odd = oddBits.and(0x80000000L).lanewise(VectorOperators.LSHL, 32)
-                    .or(oddBits.and(0x7FFFFFFFL).lanewise(VectorOperators.LSHL, 29).add((long) (1023 - 127) << 52)).reinterpretAsDoubles();
-            // Erf.exp on both (as ScalarKernels' Erf.exp of the double of y)
-            DoubleVector ve = even.max(Erf.EXP_MIN), vo = odd.max(Erf.EXP_MIN);
-            DoubleVector ke = ve.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER), ko = vo.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
-            DoubleVector re = ke.fma(lnLo, ke.fma(lnHi, ve)), ro = ko.fma(lnLo, ko.fma(lnHi, vo));
-            DoubleVector pe = DoubleVector.broadcast(SD, Erf.EXP_POLY[0]), po = pe;
-            for (int c = 1; c < Erf.EXP_POLY.length; c++) {
-                DoubleVector coefficient = DoubleVector.broadcast(SD, Erf.EXP_POLY[c]);
-                pe = pe.fma(re, coefficient);
-                po = po.fma(ro, coefficient);
-            }
-            LongVector ee = pe.mul(ke.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles()).reinterpretAsLongs();
-            LongVector eo = po.mul(ko.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles()).reinterpretAsLongs();
-            // Sign bits, no masks (see sqrt2LogValues): -1 where e^y is below 2^-125, which is a float zero
-            // where y is at most FloatExp.ZERO_UP_TO (softmax rows have many) and a subnormal float above it.
-            LongVector tinyE = ee.sub(EXP_TINY_BITS).lanewise(VectorOperators.ASHR, 63), tinyO = eo.sub(EXP_TINY_BITS).lanewise(VectorOperators.ASHR, 63);
-            // FloatExp where the approximation lies within the margin of a float rounding midpoint, where e^y is
-            // a subnormal float, and where y is NaN or infinite
-            LongVector magnitudeE = even.reinterpretAsLongs().and(Long.MAX_VALUE), magnitudeO = odd.reinterpretAsLongs().and(Long.MAX_VALUE);
-            LongVector special = ee.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
-                    .or(tinyE.and(magnitudeE.sub(ZERO_UP_TO_BITS))).or(finite.sub(magnitudeE))
-                    .or(eo.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1))
-                    .or(tinyO.and(magnitudeO.sub(ZERO_UP_TO_BITS))).or(finite.sub(magnitudeO));
-            if (special.reduceLanes(VectorOperators.OR) < 0) {
-                floatExpShiftedScalar(x, off + i, L, m);
+        for (; i + SD.length() <= n; i += SD.length()) {
+            DoubleVector v = DoubleVector.fromArray(SD, x, i).max(Erf.EXP_MIN);
+            DoubleVector k = v.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
+            DoubleVector r = k.fma(lnLo, k.fma(lnHi, v));
+            DoubleVector p = DoubleVector.broadcast(SD, Erf.EXP_POLY[0]);
+            for (int c = 1; c < Erf.EXP_POLY.length; c++) p = p.fma(r, DoubleVector.broadcast(SD, Erf.EXP_POLY[c]));
+            DoubleVector pow2 = k.add(Erf.POW2_BIAS).reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            p.mul(pow2).intoArray(x, i);
+        }
+        for (; i < n; i++) x[i] = Erf.exp(x[i]);
+    }
+
+    @Override
+    void floatExp(float[] x, int off, double[] e, int eOff, int n) {
+        int i = 0, lanes = SD.length(); // L / 2: two double vectors make one float vector
+        LongVector two = LongVector.broadcast(SL, EXP_TWO_BITS);
+        for (; i + 2 * lanes <= n; i += 2 * lanes) {
+            LongVector first = DoubleVector.fromArray(SD, e, eOff + i).reinterpretAsLongs();
+            LongVector second = DoubleVector.fromArray(SD, e, eOff + i + lanes).reinterpretAsLongs();
+            // Sign bits, no masks (see sqrt2LogValues): within the margin of a float rounding midpoint, below
+            // 2^-125 (subnormal floats, and x below FloatExp.NORMAL_FROM), or above 2 (NaN, infinity).
+            LongVector odd = first.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
+                    .or(first.sub(EXP_TINY_BITS)).or(two.sub(first))
+                    .or(second.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1))
+                    .or(second.sub(EXP_TINY_BITS)).or(two.sub(second));
+            if (odd.reduceLanes(VectorOperators.OR) < 0) {
+                floatExpScalar(x, off + i, e, eOff + i, 2 * lanes);
                 continue;
             }
-            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent
-            // (and 0 where e^y is a float zero); the even element's float to the low half of each long, the odd
-            // one's to the high half (the product last: see EXACT_TYPE; the floats are positive)
-            LongVector evenFloat = ee.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).and(tinyE.not());
-            LongVector oddFloat = eo.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).and(tinyO.not());
-            evenFloat.or(oddFloat.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats().abs().intoArray(x, off + i);
+            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent;
+            // the float's bits are each long's low int (positive, below 2^31); see EXACT_TYPE for or(0) and abs()
+            IntVector low = first.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
+            IntVector high = second.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
+            low.rearrange(EVENS_LOW).or(high.rearrange(EVENS_HIGH)).reinterpretAsFloats().abs().intoArray(x, off + i);
         }
-        floatExpShiftedScalar(x, off + i, n - i, m);
+        floatExpScalar(x, off + i, e, eOff + i, n - i);
     }
 
     @Override
@@ -687,7 +675,7 @@ final class VectorKernels extends Kernels {
                 den = den.blend(bigDen, big);
             }
             DoubleVector ratio = num.div(den);
-            // Erf.exp(-y^2), its steps as floatExpShifted has them
+            // Erf.exp(-y^2), as expApproximate has it
             DoubleVector z = y.neg().mul(y).max(Erf.EXP_MIN);
             DoubleVector k = z.mul(Erf.LOG2E).add(Erf.ROUNDER).sub(Erf.ROUNDER);
             DoubleVector f = k.fma(DoubleVector.broadcast(SD, -Erf.LN2_HI), z);
