@@ -25,7 +25,7 @@ final class QuantizedAttention {
     private static final class Scratch {
         float[] q = new float[0], k = new float[0], v = new float[0], p = new float[0], panels = new float[0], acc = new float[0];
         float[] kT = new float[0];
-        float[] sq = new float[0], sk = new float[0];
+        float[] sq = new float[0], sk = new float[0], rowMax = new float[0];
         int[] codes = new int[0], js = new int[0];
         double[] exp = new double[0];
     }
@@ -51,8 +51,9 @@ final class QuantizedAttention {
         if (quant.qk() != null) integerScores(s, q, k, p, tokens, d, quant, scale);
         else floatScores(s, q, k, p, tokens, d, scale);
         s.exp = s.exp.length >= SOFTMAX_ROWS * tokens ? s.exp : new double[SOFTMAX_ROWS * tokens];
-        for (int i = 0; i < tokens; i += SOFTMAX_ROWS) softmaxRows(p, i, Math.min(SOFTMAX_ROWS, tokens - i), tokens, s.exp);
-        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, quant);
+        float[] rowMax = s.rowMax = atLeast(s.rowMax, tokens);
+        for (int i = 0; i < tokens; i += SOFTMAX_ROWS) softmaxRows(p, i, Math.min(SOFTMAX_ROWS, tokens - i), tokens, s.exp, rowMax);
+        if (quant.probBits() != 0) for (int i = 0; i < tokens; i++) probabilityRow(p, i * tokens, tokens, rowMax[i], quant);
         if (quant.v() != null) {
             range(v, 0, n, "V");
             s.codes = s.codes.length >= n ? s.codes : new int[n];
@@ -145,9 +146,11 @@ final class QuantizedAttention {
      * {@code (float) Math.exp} of that (by {@link Kernels#floatExp}), summed in double in column order, each
      * value times the float of 1 / sum. Up to {@link #SOFTMAX_ROWS} rows at once, so that their sums
      * (each still in its own order) run side by side instead of waiting on one add at a time; {@code e}
-     * is scratch of at least {@code rows * n}.
+     * is scratch of at least {@code rows * n}. Each row's largest probability into {@code rowMax[first + r]}:
+     * the float of 1 / sum, since the largest exp is e^0 = 1 and every other one at most 1 (NaN where the
+     * row has a NaN).
      */
-    private void softmaxRows(float[] p, int first, int rows, int n, double[] e) {
+    private void softmaxRows(float[] p, int first, int rows, int n, double[] e, float[] rowMax) {
         for (int r = 0; r < rows; r++) {
             int row = (first + r) * n;
             float m = kernels.max(p, row, n);
@@ -179,13 +182,14 @@ final class QuantizedAttention {
         for (int r = 0; r < rows; r++) {
             float inv = (float) (1 / sum[r]);
             for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) p[j] *= inv;
+            rowMax[first + r] = inv;
         }
     }
 
-    /** A row of probabilities replaced by the values of their codes ({@link ProbabilityCodes}). */
-    private void probabilityRow(float[] p, int row, int n, AttentionQuantization quant) {
+    /** A row of probabilities, whose largest is {@code rowMax}, replaced by the values of their codes ({@link ProbabilityCodes}). */
+    private void probabilityRow(float[] p, int row, int n, float rowMax, AttentionQuantization quant) {
         int bits = quant.probBits();
-        float max = Math.max(QuantRules.MIN_SCALE, kernels.max(p, row, n)); // NaN stays NaN
+        float max = Math.max(QuantRules.MIN_SCALE, rowMax); // NaN stays NaN
         finite(max, "a probability");
         switch (quant.probCodes()) {
             case LOG2_ROW_MAX -> kernels.sqrt2LogValues(p, row, n, max, quant.probCodes().log2Qmax(bits));
