@@ -29,6 +29,7 @@ public final class CpuBackend implements Backend {
 
     private final Parallel parallel;
     private final ThreadLocal<float[]> normedRows = ThreadLocal.withInitial(() -> new float[0]);
+    private final BufferPool buffers = new BufferPool();
     private final Kernels kernels;
     private final Gemm gemm;
     private final Attention attention;
@@ -295,7 +296,7 @@ public final class CpuBackend implements Backend {
         int m = in.dim(0), k = in.dim(1);
         RowQuantizer q = rowQuantizer(recipe, k);
         float[] src = in.data();
-        QuantizedRows out = q.allocate(m);
+        QuantizedRows out = q.allocate(m, buffers);
         parallel.forRange(m, ROW_GRAIN, (from, to) -> q.rows(src, from, to, from, out));
         return out;
     }
@@ -308,7 +309,7 @@ public final class CpuBackend implements Backend {
         float[] g = vector(gamma, d, "LayerNorm weight"), b = vector(beta, d, "LayerNorm bias");
         RowQuantizer q = rowQuantizer(recipe, d);
         float[] src = in.data();
-        QuantizedRows out = q.allocate(m);
+        QuantizedRows out = q.allocate(m, buffers);
         parallel.forRange(m, ROW_GRAIN, (from, to) -> {
             // the task's normalised rows only, in the thread's scratch: a whole [m, d] copy would be a
             // fresh array of megabytes on every call
@@ -334,7 +335,7 @@ public final class CpuBackend implements Backend {
         if (epilogue.residual() != null) throw new QvitException("a requantized output cannot also be added to a residual");
         IntegerLinear.Operands op = operands(x, w, epilogue);
         RowQuantizer q = rowQuantizer(next, op.n());
-        QuantizedRows out = q.allocate(op.m());
+        QuantizedRows out = q.allocate(op.m(), buffers);
         parallel.forRange(op.m(), GEMM_ROWS, (from, to) -> integerLinear.rows(op, from, to, null, q, out));
         return out;
     }
@@ -381,6 +382,7 @@ public final class CpuBackend implements Backend {
     public void close() {
         closed = true;
         parallel.close();
+        buffers.clear();
     }
 
     private void checkOpen() {

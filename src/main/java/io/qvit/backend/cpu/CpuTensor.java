@@ -19,6 +19,8 @@ final class CpuTensor implements Tensor {
     private float maxAbsCode;
     /** For activation codes: the same codes as the GEMM takes them (see {@link CentredRows}). */
     private CentredRows centred;
+    /** Where closing gives the codes and their centred values back; null for a tensor of its own arrays. */
+    private BufferPool pool;
 
     CpuTensor(float[] data, int... shape) {
         this(ElementType.F32, data, shape);
@@ -106,11 +108,21 @@ final class CpuTensor implements Tensor {
         centred = c;
     }
 
+    /** Activation codes whose byte array and centred values came from {@code pool}, which gets them back on close. */
+    synchronized void pooled(BufferPool p) {
+        pool = p;
+    }
+
     @Override
     public synchronized void close() {
+        if (pool != null && data != null) {
+            pool.release((byte[]) data);
+            if (centred != null) pool.release(centred.values());
+        }
         data = null;
         panels = null;
         centred = null;
+        pool = null;
     }
 
     @Override

@@ -30,10 +30,14 @@ final class RowQuantizer {
             throw new QvitException("a fixed row quantization needs a finite scale of at least 2^-23, got " + recipe.scale());
     }
 
-    /** Empty codes (with their {@link CentredRows}), scales and zero points for m rows. */
-    QuantizedRows allocate(int m) {
-        CpuTensor codes = new CpuTensor(type, new byte[m * Codes.rowBytes(type, k)], m, k);
-        codes.centred(new CentredRows(new float[m * k], new int[m]));
+    /**
+     * Codes (with their {@link CentredRows}), scales and zero points for m rows, the codes' arrays from
+     * {@code pool}: they hold old values until {@link #rows} has written every row.
+     */
+    QuantizedRows allocate(int m, BufferPool pool) {
+        CpuTensor codes = new CpuTensor(type, pool.bytes(m * Codes.rowBytes(type, k)), m, k);
+        codes.centred(new CentredRows(pool.floats(m * k), new int[m]));
+        codes.pooled(pool);
         return new QuantizedRows(codes, new CpuTensor(new float[m], m), new CpuTensor(ElementType.I32, new int[m], m), format);
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * inputs of ragged shapes, every element checked exactly: codes, scales and zero points against the
  * quantizer of {@code io.qvit.quant} applied to the transformed rows; products against sums in long
  * (and {@link IntGemm}, the int32 reference), then the epilogue's fp32 steps; with the Vector API
- * kernels and the scalar ones.
+ * kernels and the scalar ones. Quantized rows reuse the arrays of closed ones (the backend's pool), so
+ * the rows checked are written over those of other rows.
  */
 class IntegerOpsTest {
     private static final int THREADS = 3;
@@ -54,6 +55,11 @@ class IntegerOpsTest {
                         : QuantParams.fromRanges(f, Granularity.PER_TENSOR, new io.qvit.quant.Ranges(new float[] {-3f}, new float[] {5f}));
                 RowQuantization recipe = perRow ? RowQuantization.perRow(f, dt, rotate)
                         : new RowQuantization(f, dt, rotate, false, expected.scaleOfRow(0), expected.zeroPointOfRow(0));
+                // other rows of this shape, quantized and closed first: the rows below get their arrays
+                // back from the backend's pool, and must overwrite every code
+                try (Tensor other = be.fromHost(Check.uniform(rnd, m * k, 9f), m, k)) {
+                    be.quantizeRows(other, recipe).close();
+                }
                 try (QuantizedRows q = be.quantizeRows(xt, recipe)) {
                     assertEquals(ElementType.codes(f), q.codes().type());
                     assertArrayEquals(new int[] {m, k}, q.codes().shape());
@@ -139,26 +145,32 @@ class IntegerOpsTest {
         for (boolean vector : new boolean[] {true, false}) {
             try (Backend be = new CpuBackend(THREADS, vector); Tensor xt = be.fromHost(x, m, k); Tensor bt = be.fromHost(bias, n);
                  Tensor gt = be.fromHost(gamma, n); Tensor rt = be.fromHost(residual, m, n); Tensor rt2 = be.fromHost(residual, m, n);
-                 QuantizedWeights w = be.uploadWeights(wCodes, pw);
-                 QuantizedRows a = be.quantizeRows(xt, RowQuantization.perRow(fa, null, false))) {
-                assertArrayEquals(qa, be.toHostInts(a.codes()), "input codes");
-                assertArrayEquals(qw, be.toHostInts(w.codes()), "uploaded weight codes");
-                try (Tensor out = be.integerLinear(a, w, Backend.Epilogue.bias(bt))) {
-                    Check.identical("plain", y, be.toHost(out));
+                 QuantizedWeights w = be.uploadWeights(wCodes, pw)) {
+                // other rows of this shape, quantized and closed first: the input's codes and centred values
+                // get their arrays back from the backend's pool, and must overwrite all of them
+                try (Tensor other = be.fromHost(Check.uniform(rnd, m * k, 9f), m, k)) {
+                    be.quantizeRows(other, RowQuantization.perRow(fa, null, false)).close();
                 }
-                try (Tensor out = be.integerLinear(a, w, new Backend.Epilogue(bt, true, null, null))) {
-                    Check.identical("gelu", gelu, be.toHost(out));
-                }
-                assertNull(be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt, null)));
-                Check.identical("residual", added, be.toHost(rt));
-                be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt2, gt));
-                Check.identical("residual with LayerScale", addedScaled, be.toHost(rt2));
-                RowQuantization next = RowQuantization.perRow(QuantFormat.asymmetric(4), null, Integer.lowestOneBit(n) > 1);
-                try (QuantizedRows fused = be.integerLinearRequantized(a, w, new Backend.Epilogue(bt, true, null, null), next);
-                     Tensor g = be.fromHost(gelu, m, n); QuantizedRows separate = be.quantizeRows(g, next)) {
-                    assertArrayEquals(be.toHostInts(separate.codes()), be.toHostInts(fused.codes()), "requantized codes");
-                    Check.identical("requantized scales", be.toHost(separate.scales()), be.toHost(fused.scales()));
-                    assertArrayEquals(be.toHostInts(separate.zeroPoints()), be.toHostInts(fused.zeroPoints()), "requantized zero points");
+                try (QuantizedRows a = be.quantizeRows(xt, RowQuantization.perRow(fa, null, false))) {
+                    assertArrayEquals(qa, be.toHostInts(a.codes()), "input codes");
+                    assertArrayEquals(qw, be.toHostInts(w.codes()), "uploaded weight codes");
+                    try (Tensor out = be.integerLinear(a, w, Backend.Epilogue.bias(bt))) {
+                        Check.identical("plain", y, be.toHost(out));
+                    }
+                    try (Tensor out = be.integerLinear(a, w, new Backend.Epilogue(bt, true, null, null))) {
+                        Check.identical("gelu", gelu, be.toHost(out));
+                    }
+                    assertNull(be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt, null)));
+                    Check.identical("residual", added, be.toHost(rt));
+                    be.integerLinear(a, w, new Backend.Epilogue(bt, false, rt2, gt));
+                    Check.identical("residual with LayerScale", addedScaled, be.toHost(rt2));
+                    RowQuantization next = RowQuantization.perRow(QuantFormat.asymmetric(4), null, Integer.lowestOneBit(n) > 1);
+                    try (QuantizedRows fused = be.integerLinearRequantized(a, w, new Backend.Epilogue(bt, true, null, null), next);
+                         Tensor g = be.fromHost(gelu, m, n); QuantizedRows separate = be.quantizeRows(g, next)) {
+                        assertArrayEquals(be.toHostInts(separate.codes()), be.toHostInts(fused.codes()), "requantized codes");
+                        Check.identical("requantized scales", be.toHost(separate.scales()), be.toHost(fused.scales()));
+                        assertArrayEquals(be.toHostInts(separate.zeroPoints()), be.toHostInts(fused.zeroPoints()), "requantized zero points");
+                    }
                 }
             }
     
