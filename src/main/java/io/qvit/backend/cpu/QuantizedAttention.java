@@ -15,8 +15,8 @@ import io.qvit.quant.QuantRules;
  */
 final class QuantizedAttention {
     private static final double EXACT = 0x1p24;
-    /** Softmax rows taken together (their four double sums interleave). */
-    private static final int SOFTMAX_ROWS = 4;
+    /** Softmax rows taken together (their double sums interleave: each add waits on its row's last one). */
+    private static final int SOFTMAX_ROWS = 8;
 
     private final Gemm gemm;
     private final Kernels kernels;
@@ -66,8 +66,10 @@ final class QuantizedAttention {
         boolean skipZeros = quant.v() != null;
         for (int i = 0; i < tokens; i += 2) {
             int rows = Math.min(2, tokens - i), first = i * tokens, last = first + (rows - 1) * tokens, count = 0;
-            for (int j = 0; j < tokens; j++)
-                if (!skipZeros || p[first + j] != 0f || p[last + j] != 0f) js[count++] = j;
+            for (int j = 0; j < tokens; j++) { // no branch: low-bit rows are zero in no predictable pattern
+                js[count] = j;
+                count += !skipZeros | p[first + j] != 0f | p[last + j] != 0f ? 1 : 0;
+            }
             if (rows == 2) kernels.weightedRowPair(p, first, tokens, js, count, v, d, acc, 0);
             else kernels.weightedRow(p, first, js, count, v, d, acc, 0);
             for (int r = 0; r < rows; r++) {
@@ -159,8 +161,29 @@ final class QuantizedAttention {
         kernels.expApproximate(e, rows * n);
         for (int r = 0; r < rows; r++) kernels.floatExp(p, (first + r) * n, e, r * n, n);
         double[] sum = new double[SOFTMAX_ROWS];
-        int row0 = first * n;
+        int row0 = first * n, r0 = 0;
         if (rows == SOFTMAX_ROWS) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (int j = row0; j < row0 + n; j++) {
+                s0 += p[j];
+                s1 += p[j + n];
+                s2 += p[j + 2 * n];
+                s3 += p[j + 3 * n];
+                s4 += p[j + 4 * n];
+                s5 += p[j + 5 * n];
+                s6 += p[j + 6 * n];
+                s7 += p[j + 7 * n];
+            }
+            sum[0] = s0;
+            sum[1] = s1;
+            sum[2] = s2;
+            sum[3] = s3;
+            sum[4] = s4;
+            sum[5] = s5;
+            sum[6] = s6;
+            sum[7] = s7;
+            r0 = SOFTMAX_ROWS;
+        } else if (rows >= 4) {
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (int j = row0; j < row0 + n; j++) {
                 s0 += p[j];
@@ -172,12 +195,12 @@ final class QuantizedAttention {
             sum[1] = s1;
             sum[2] = s2;
             sum[3] = s3;
-        } else {
-            for (int r = 0; r < rows; r++) {
-                double s = 0;
-                for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) s += p[j];
-                sum[r] = s;
-            }
+            r0 = 4;
+        }
+        for (int r = r0; r < rows; r++) {
+            double s = 0;
+            for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) s += p[j];
+            sum[r] = s;
         }
         for (int r = 0; r < rows; r++) {
             float inv = (float) (1 / sum[r]);
