@@ -183,21 +183,8 @@ final class QuantizedAttention {
             sum[6] = s6;
             sum[7] = s7;
             r0 = SOFTMAX_ROWS;
-        } else if (rows >= 4) {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int j = row0; j < row0 + n; j++) {
-                s0 += p[j];
-                s1 += p[j + n];
-                s2 += p[j + 2 * n];
-                s3 += p[j + 3 * n];
-            }
-            sum[0] = s0;
-            sum[1] = s1;
-            sum[2] = s2;
-            sum[3] = s3;
-            r0 = 4;
         }
-        for (int r = r0; r < rows; r++) {
+        for (int r = r0; r < rows; r++) { // the last few rows of the matrix, one at a time
             double s = 0;
             for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) s += p[j];
             sum[r] = s;
