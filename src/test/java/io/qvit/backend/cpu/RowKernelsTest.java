@@ -52,14 +52,16 @@ class RowKernelsTest {
             int z = symmetric ? 0 : rnd.nextInt(f.qmin(), f.qmax() + 1);
             float[] x = new float[n + 3];
             for (int i = 0; i < x.length; i++) {
-                double q = switch (rnd.nextInt(5)) {
+                int kind = rnd.nextInt(6);
+                double q = switch (kind) {
                     case 0 -> rnd.nextDouble(-1.5, 1.5) * (f.qmax() - f.qmin());       // inside the codes, some clamped
-                    case 1 -> Math.round(rnd.nextDouble(-300, 300)) + 0.5;            // ties
+                    case 1, 5 -> Math.round(rnd.nextDouble(-1100, 1100)) + 0.5;       // ties (up to past 1024), and floats next to them
                     case 2 -> rnd.nextDouble(-1, 1) * Math.scalb(1.0, rnd.nextInt(20, 60)); // past 2^22 and 2^24
                     case 3 -> rnd.nextDouble(-1e-3, 1e-3);
                     default -> rnd.nextDouble(-40, 40);
                 };
                 x[i] = (float) (q * s);
+                if (kind == 5) x[i] = Float.intBitsToFloat(Float.floatToRawIntBits(x[i]) + rnd.nextInt(-8, 9));
             }
             float[] out = new float[n + 6];
             int[] codes = new int[n + 1];
