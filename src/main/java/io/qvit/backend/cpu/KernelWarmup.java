@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs tens of times slower, and which kernels did so changed from run to run: bench/README.md has the
  * measurements. The inputs take every path a forward takes (vector loops and their ragged tails; row
  * widths whose Hadamard blocks take each rotation path; 8- and 4-bit codes; probabilities that underflow),
- * so that no compiled kernel meets a path later that sends it back to be compiled again.
+ * so that few kernels meet a path later that sends them back to be compiled again: one compiled again
+ * after a model has run can fall back as before, so this makes the fallback rarer, not impossible.
  */
 final class KernelWarmup {
     /** Calls of each op: enough for C2 (tier 4) to compile each op and kernel after C1 has profiled it. */
