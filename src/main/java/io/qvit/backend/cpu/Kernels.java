@@ -146,6 +146,11 @@ abstract class Kernels {
     /** {@code x[off + j] = x[off + j] * (a * b[j]) * c} for {@code j < n}: integer scores times the two rows' scales and the 1/sqrt(d). */
     abstract void scaleScores(float[] x, int off, int n, float a, float[] b, float c);
 
+    /** {@link #scaleScores} of {@code j} in {@code [from, n)}: the scalar kernel, and the vector one's tail. */
+    static void scaleScoresFrom(float[] x, int off, int n, float a, float[] b, float c, int from) {
+        for (int j = from; j < n; j++) x[off + j] = x[off + j] * (a * b[j]) * c;
+    }
+
     /** {@code {min, max}} of {@code x[off, off + n)} as Math.min and Math.max fold them (a NaN gives NaN). */
     abstract void range(float[] x, int off, int n, float[] out);
 

@@ -73,7 +73,7 @@ final class ScalarKernels extends Kernels {
 
     @Override
     void scaleScores(float[] x, int off, int n, float a, float[] b, float c) {
-        for (int j = 0; j < n; j++) x[off + j] = x[off + j] * (a * b[j]) * c;
+        scaleScoresFrom(x, off, n, a, b, c, 0);
     }
 
     @Override

@@ -334,7 +334,7 @@ final class VectorKernels extends Kernels {
         int j = 0;
         for (; j + L <= n; j += L) // b[j] * a is a * b[j]
             FloatVector.fromArray(S, x, off + j).mul(FloatVector.fromArray(S, b, j).mul(a)).mul(c).intoArray(x, off + j);
-        for (; j < n; j++) x[off + j] = x[off + j] * (a * b[j]) * c;
+        scaleScoresFrom(x, off, n, a, b, c, j);
     }
 
     @Override
@@ -349,7 +349,7 @@ final class VectorKernels extends Kernels {
             return;
         }
         if (block == REGISTER_BLOCK) {
-            for (int i = 0; i < n; i += REGISTER_BLOCK) rotate8(x, i, norm, true);
+            for (int i = 0; i < n; i += REGISTER_BLOCK) rotate8(x, i, norm);
             return;
         }
         // Eight vectors at a time through every stage up to h = 4L in registers, then the wider stages over
@@ -358,7 +358,7 @@ final class VectorKernels extends Kernels {
         int first = block > REGISTER_BLOCK ? REGISTER_BLOCK : L;
         for (int from = 0; from < n; from += block) {
             for (int i = from; i < from + block; i += first) {
-                if (first == REGISTER_BLOCK) rotate8(x, i, 1f, false);
+                if (first == REGISTER_BLOCK) rotate8(x, i, 1f);
                 else inVector(x, i, 1f);
             }
             int h = first;
@@ -367,8 +367,8 @@ final class VectorKernels extends Kernels {
         }
     }
 
-    /** The stages h < L of the eight vectors at {@code x[i, i + 8L)}, then h = L, 2L, 4L among them; times norm if {@code scale}. */
-    private static void rotate8(float[] x, int i, float norm, boolean scale) {
+    /** The stages h < L of the eight vectors at {@code x[i, i + 8L)}, then h = L, 2L, 4L among them, each result times {@code norm}. */
+    private static void rotate8(float[] x, int i, float norm) {
         FloatVector v0 = FloatVector.fromArray(S, x, i), v1 = FloatVector.fromArray(S, x, i + L);
         FloatVector v2 = FloatVector.fromArray(S, x, i + 2 * L), v3 = FloatVector.fromArray(S, x, i + 3 * L);
         FloatVector v4 = FloatVector.fromArray(S, x, i + 4 * L), v5 = FloatVector.fromArray(S, x, i + 5 * L);
@@ -398,7 +398,7 @@ final class VectorKernels extends Kernels {
         t = v1; v1 = t.add(v5); v5 = t.sub(v5);
         t = v2; v2 = t.add(v6); v6 = t.sub(v6);
         t = v3; v3 = t.add(v7); v7 = t.sub(v7);
-        if (scale) {
+        if (norm != 1f) {
             v0 = v0.mul(norm); v1 = v1.mul(norm); v2 = v2.mul(norm); v3 = v3.mul(norm);
             v4 = v4.mul(norm); v5 = v5.mul(norm); v6 = v6.mul(norm); v7 = v7.mul(norm);
         }
