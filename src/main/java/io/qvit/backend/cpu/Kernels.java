@@ -112,12 +112,12 @@ abstract class Kernels {
 
     /**
      * {@code x[off + j] = FloatExp.of(x[off + j], e[eOff + j])} for {@code j < n}: {@code (float) Math.exp(x)}
-     * from e, {@link #expApproximate}'s approximations of e^x.
+     * from e, {@link #expApproximate}'s approximations of e^x; then {@code e[eOff + j]} is the double of that float.
      */
     abstract void floatExp(float[] x, int off, double[] e, int eOff, int n);
 
     static void floatExpScalar(float[] x, int off, double[] e, int eOff, int n) {
-        for (int j = 0; j < n; j++) x[off + j] = FloatExp.of(x[off + j], e[eOff + j]);
+        for (int j = 0; j < n; j++) e[eOff + j] = x[off + j] = FloatExp.of(x[off + j], e[eOff + j]);
     }
 
     /**

@@ -153,26 +153,26 @@ final class QuantizedAttention {
      * row has a NaN).
      */
     private void softmaxRows(float[] p, int first, int rows, int n, double[] e, float[] rowMax) {
+        int row0 = first * n, r0 = 0;
         for (int r = 0; r < rows; r++) {
-            int row = (first + r) * n;
+            int row = row0 + r * n;
             float m = kernels.max(p, row, n);
             for (int j = 0; j < n; j++) e[r * n + j] = p[row + j] -= m;
         }
         kernels.expApproximate(e, rows * n);
-        for (int r = 0; r < rows; r++) kernels.floatExp(p, (first + r) * n, e, r * n, n);
+        kernels.floatExp(p, row0, e, 0, rows * n); // e now holds the rows' exps as doubles, row r at r * n
         double[] sum = new double[SOFTMAX_ROWS];
-        int row0 = first * n, r0 = 0;
         if (rows == SOFTMAX_ROWS) {
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            for (int j = row0; j < row0 + n; j++) {
-                s0 += p[j];
-                s1 += p[j + n];
-                s2 += p[j + 2 * n];
-                s3 += p[j + 3 * n];
-                s4 += p[j + 4 * n];
-                s5 += p[j + 5 * n];
-                s6 += p[j + 6 * n];
-                s7 += p[j + 7 * n];
+            for (int j = 0; j < n; j++) {
+                s0 += e[j];
+                s1 += e[j + n];
+                s2 += e[j + 2 * n];
+                s3 += e[j + 3 * n];
+                s4 += e[j + 4 * n];
+                s5 += e[j + 5 * n];
+                s6 += e[j + 6 * n];
+                s7 += e[j + 7 * n];
             }
             sum[0] = s0;
             sum[1] = s1;
@@ -186,7 +186,7 @@ final class QuantizedAttention {
         }
         for (int r = r0; r < rows; r++) { // the last few rows of the matrix, one at a time
             double s = 0;
-            for (int j = row0 + r * n; j < row0 + (r + 1) * n; j++) s += p[j];
+            for (int j = r * n; j < (r + 1) * n; j++) s += e[j];
             sum[r] = s;
         }
         for (int r = 0; r < rows; r++) {

@@ -31,6 +31,8 @@ final class VectorKernels extends Kernels {
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> SL = SD.withLanes(long.class);
+    /** Veltkamp's splitting constant 2^29 + 1: {@code t - (t - a)} with {@code t = a * VELTKAMP} is a rounded to 24 bits. */
+    private static final double VELTKAMP = 0x1p29 + 1;
     private static final long EXP_TINY_BITS = Double.doubleToRawLongBits(0x1p-125), EXP_TWO_BITS = Double.doubleToRawLongBits(2.0);
     /** A vector of L codes as bytes; null where no vector shape is that small. */
     private static final VectorSpecies<Byte> CODE_BYTES = bytes(8 * L);
@@ -549,8 +551,8 @@ final class VectorKernels extends Kernels {
         int i = 0, lanes = SD.length(); // L / 2: two double vectors make one float vector
         LongVector two = LongVector.broadcast(SL, EXP_TWO_BITS);
         for (; i + 2 * lanes <= n; i += 2 * lanes) {
-            LongVector first = DoubleVector.fromArray(SD, e, eOff + i).reinterpretAsLongs();
-            LongVector second = DoubleVector.fromArray(SD, e, eOff + i + lanes).reinterpretAsLongs();
+            DoubleVector firstExp = DoubleVector.fromArray(SD, e, eOff + i), secondExp = DoubleVector.fromArray(SD, e, eOff + i + lanes);
+            LongVector first = firstExp.reinterpretAsLongs(), second = secondExp.reinterpretAsLongs();
             // Sign bits, no masks (see sqrt2LogValues): within the margin of a float rounding midpoint, below
             // 2^-125 (subnormal floats, and x below FloatExp.NORMAL_FROM), or above 2 (NaN, infinity).
             LongVector odd = first.and(FloatExp.LOW_BITS).sub(FloatExp.MIDPOINT).abs().sub(FloatExp.MARGIN + 1)
@@ -561,8 +563,13 @@ final class VectorKernels extends Kernels {
                 floatExpScalar(x, off + i, e, eOff + i, 2 * lanes);
                 continue;
             }
-            // Normal, and no tie: round to nearest by adding half of the dropped bits, then rebias the exponent;
-            // the float's bits are each long's low int (positive, below 2^31); see EXACT_TYPE for or(0) and abs()
+            // Normal, and no tie: the doubles of the floats by Veltkamp's split, whose high part is the double
+            // rounded to nearest to 53 - 29 = 24 bits (arithmetic, not bits: see EXACT_TYPE); the floats by
+            // adding half of the dropped bits and rebiasing the exponent, their bits each long's low int
+            // (positive, below 2^31); see EXACT_TYPE for or(0) and abs()
+            DoubleVector firstSplit = firstExp.mul(VELTKAMP), secondSplit = secondExp.mul(VELTKAMP);
+            firstSplit.sub(firstSplit.sub(firstExp)).intoArray(e, eOff + i);
+            secondSplit.sub(secondSplit.sub(secondExp)).intoArray(e, eOff + i + lanes);
             IntVector low = first.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
             IntVector high = second.add(FloatExp.MIDPOINT).lanewise(VectorOperators.LSHR, 29).sub((long) (1023 - 127) << 23).reinterpretAsInts().or(0);
             low.rearrange(EVENS_LOW).or(high.rearrange(EVENS_HIGH)).reinterpretAsFloats().abs().intoArray(x, off + i);

@@ -44,8 +44,12 @@ class SoftmaxKernelsTest {
         float[] kernel = new float[n + 5];
         java.util.Arrays.fill(kernel, Float.NaN);
         System.arraycopy(x, 0, kernel, 3, n);
+        double[] approximations = e.clone();
         k.floatExp(kernel, 3, e, 0, n);
         for (int i : new int[] {0, 1, 2, n + 3, n + 4}) assertTrue(Float.isNaN(kernel[i]), "floatExp wrote outside its range, at " + (i - 3));
+        for (int i = 0; i < n; i++)
+            assertEquals(Double.doubleToRawLongBits(kernel[3 + i]), Double.doubleToRawLongBits(e[i]), "floatExp's double of its float at " + x[i]);
+        e = approximations;
         int nearMidpoint = 0;
         for (int i = 0; i < n; i++) {
             float expected = (float) Math.exp(x[i]);
