@@ -68,6 +68,36 @@ class SoftmaxKernelsTest {
         assertTrue(nearMidpoint < n / 1000, nearMidpoint + " of " + n + " near a midpoint: the fallback should be rare");
     }
 
+    /**
+     * Near float rounding midpoints, where random inputs almost never put an approximation on the other
+     * side of one from Math.exp: every approximation within the error bound that {@link FloatExp} allows
+     * ({@code MARGIN / 2} double ulps, which SoftmaxKernelsTest's first test checks expApproximate keeps)
+     * must still give Math.exp's float.
+     */
+    @ParameterizedTest(name = "vector {0}")
+    @ValueSource(booleans = {true, false})
+    void expNearRoundingMidpointsIsMathExpsFloat(boolean vector) {
+        SplittableRandom rnd = Check.random("floatExp near midpoints");
+        Kernels k = kernels(vector);
+        int n = 40_003;
+        float[] x = new float[n];
+        double[] e = new double[n];
+        for (int i = 0; i < n; ) {
+            float xi = (float) (-87 * rnd.nextDouble());
+            long bits = Double.doubleToRawLongBits(Math.exp(xi));
+            if (Math.abs((bits & FloatExp.LOW_BITS) - FloatExp.MIDPOINT) >= FloatExp.MARGIN / 2) continue;
+            x[i] = xi;
+            e[i++] = Double.longBitsToDouble(bits + rnd.nextLong(-FloatExp.MARGIN / 2 + 1, FloatExp.MARGIN / 2));
+        }
+        float[] exps = x.clone();
+        k.floatExp(exps, 0, e, 0, n);
+        for (int i = 0; i < n; i++) {
+            float expected = (float) Math.exp(x[i]);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(exps[i]), "floatExp at " + x[i] + " (seed " + Check.SEED + ")");
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(e[i]), "floatExp's double at " + x[i] + " (seed " + Check.SEED + ")");
+        }
+    }
+
     @ParameterizedTest(name = "vector {0}")
     @ValueSource(booleans = {true, false})
     void logValuesFollowQuantRules(boolean vector) {
