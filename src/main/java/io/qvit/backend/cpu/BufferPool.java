@@ -3,6 +3,7 @@ package io.qvit.backend.cpu;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Arrays of quantized rows kept for reuse: {@link RowQuantizer} takes its codes and centred values
@@ -20,23 +21,29 @@ final class BufferPool {
 
     /** A float array of length n: a released one (holding old values) or a new one. */
     synchronized float[] floats(int n) {
-        float[] a = floats.computeIfAbsent(n, key -> new ArrayDeque<>()).pollFirst();
-        return a != null ? a : new float[n];
+        return take(floats, n, float[]::new);
     }
 
     /** A byte array of length n: a released one (holding old values) or a new one. */
     synchronized byte[] bytes(int n) {
-        byte[] a = bytes.computeIfAbsent(n, key -> new ArrayDeque<>()).pollFirst();
-        return a != null ? a : new byte[n];
+        return take(bytes, n, byte[]::new);
     }
 
     synchronized void release(float[] a) {
-        ArrayDeque<float[]> q = floats.computeIfAbsent(a.length, key -> new ArrayDeque<>());
-        if (q.size() < PER_LENGTH) q.addFirst(a);
+        keep(floats, a.length, a);
     }
 
     synchronized void release(byte[] a) {
-        ArrayDeque<byte[]> q = bytes.computeIfAbsent(a.length, key -> new ArrayDeque<>());
+        keep(bytes, a.length, a);
+    }
+
+    private static <T> T take(Map<Integer, ArrayDeque<T>> kept, int n, IntFunction<T> create) {
+        T a = kept.computeIfAbsent(n, key -> new ArrayDeque<>()).pollFirst();
+        return a != null ? a : create.apply(n);
+    }
+
+    private static <T> void keep(Map<Integer, ArrayDeque<T>> kept, int n, T a) {
+        ArrayDeque<T> q = kept.computeIfAbsent(n, key -> new ArrayDeque<>());
         if (q.size() < PER_LENGTH) q.addFirst(a);
     }
 

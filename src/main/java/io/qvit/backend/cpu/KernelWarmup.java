@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KernelWarmup {
     /** Calls of each op: enough for C2 (tier 4) to compile each op and kernel after C1 has profiled it. */
-    static final int ROUNDS = 400;
+    private static final int ROUNDS = 400;
     /** Row widths: Hadamard blocks 64 (inside vectors), 128 (in registers), 256 and 512 (and over memory). */
     private static final int[] WIDTHS = {192, 384, 768, 1536};
 
@@ -30,14 +30,14 @@ final class KernelWarmup {
 
     /** The warm-up, on the first call in this JVM only. */
     static void once(CpuBackend backend) {
-        if (DONE.compareAndSet(false, true)) run(backend, ROUNDS);
+        if (DONE.compareAndSet(false, true)) run(backend);
     }
 
-    static void run(CpuBackend backend, int rounds) {
+    private static void run(CpuBackend backend) {
         Random rnd = new Random(1);
         int rows = 9, tokens = 37, heads = 2, dim = 128; // ragged: one 8-row tile and one row; 37 = 2 vectors + 5
         QuantFormat[] formats = {QuantFormat.asymmetric(8), QuantFormat.asymmetric(4)};
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             for (int k : WIDTHS) {
                 try (Tensor x = backend.fromHost(gaussian(rnd, rows * k, 1), rows, k);
                      Tensor gamma = backend.fromHost(gaussian(rnd, k, 0.1f), k);
